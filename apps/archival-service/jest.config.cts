@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'archival-service',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/archival-service',
+};

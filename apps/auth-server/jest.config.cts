@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'auth-server',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/auth-server',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'bearer-auth',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/bearer-auth',
+};

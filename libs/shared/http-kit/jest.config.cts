@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'http-kit',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/http-kit',
+};

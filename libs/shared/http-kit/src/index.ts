@@ -1,0 +1,2 @@
+export * from './lib/http-kit.module';
+

@@ -1,0 +1,2 @@
+export * from './lib/oauth-contracts.module';
+
