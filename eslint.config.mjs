@@ -41,9 +41,17 @@ export default [
   {
     // Tests may use the shared test harness; production code must not.
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/shared/testing/**'],
+    ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@playground/testing', message: 'Test harness: import it only from *.spec.ts and test/ files.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@playground/testing', message: 'Test harness: import it only from *.spec.ts and test/ files.' },
+            { name: '@playground/database/testing', message: 'Test harness: import it only from *.spec.ts and test/ files.' },
+          ],
+        },
+      ],
     },
   },
 ];

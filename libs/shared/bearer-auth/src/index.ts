@@ -1,2 +1,1 @@
-export * from './lib/bearer-auth.module';
-
+export {};

@@ -1,2 +1,2 @@
+export * from './lib/postgres-server';
 export * from './lib/database.module';
-

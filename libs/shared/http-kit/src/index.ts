@@ -1,2 +1,4 @@
-export * from './lib/http-kit.module';
-
+export * from './lib/config';
+export * from './lib/create-app';
+export * from './lib/error-response.filter';
+export * from './lib/logging';

@@ -1,2 +1,3 @@
-export * from './lib/oauth-contracts.module';
-
+export * from './lib/oauth-error';
+export * from './lib/bearer-error';
+export * from './lib/wire';

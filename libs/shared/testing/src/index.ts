@@ -1,2 +1,2 @@
-export * from './lib/testing.module';
-
+export * from './lib/app-process';
+export { createTestDatabase, freePort, type TestDatabase } from '@playground/database/testing';

@@ -1,2 +1,1 @@
-export * from './lib/token-client.module';
-
+export {};

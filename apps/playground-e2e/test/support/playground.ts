@@ -1,0 +1,70 @@
+import { createTestDatabase, freePort, startBuiltApp, type RunningApp, type TestDatabase } from '@playground/testing';
+import { resolve } from 'node:path';
+
+export type AppName = 'auth-server' | 'ms-system' | 'archival-service';
+
+const BASE_PATHS: Record<AppName, string> = {
+  'auth-server': '/ms-auth-server',
+  'ms-system': '/ms-system',
+  'archival-service': '/archival-service',
+};
+
+export interface Playground {
+  db: TestDatabase;
+  apps: Partial<Record<AppName, RunningApp>>;
+  ports: Record<AppName, number>;
+  /** Base URL (with base path) of each app, whether running or not. */
+  url(app: AppName): string;
+  /** Starts (or restarts) one app with the playground's wiring plus `env`. */
+  start(app: AppName, env?: Record<string, string>): Promise<RunningApp>;
+  stop(app: AppName): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A playground for one test file: a fresh database on the test PostgreSQL and free loopback
+ * ports for every app; apps are started on demand, already wired to each other.
+ */
+export async function createPlayground(): Promise<Playground> {
+  const db = await createTestDatabase('e2e');
+  const ports = {
+    'auth-server': await freePort(),
+    'ms-system': await freePort(),
+    'archival-service': await freePort(),
+  } satisfies Record<AppName, number>;
+  const url = (app: AppName) => `http://127.0.0.1:${ports[app]}${BASE_PATHS[app]}`;
+  const wiring: Record<string, string> = {
+    DATABASE_URL: db.url,
+    ISSUER: url('auth-server'),
+    AUTH_SERVER_URL: url('auth-server'),
+    MS_SYSTEM_URL: url('ms-system'),
+    LOG_LEVEL: 'info',
+  };
+  const apps: Playground['apps'] = {};
+  const playground: Playground = {
+    db,
+    apps,
+    ports,
+    url,
+    start: async (app, env = {}) => {
+      await apps[app]?.stop();
+      apps[app] = await startBuiltApp({
+        name: app,
+        port: ports[app],
+        basePath: BASE_PATHS[app],
+        env: { ...wiring, ...env },
+        workspaceRoot: resolve(__dirname, '../../../..'),
+      });
+      return apps[app] as RunningApp;
+    },
+    stop: async (app) => {
+      await apps[app]?.stop();
+      delete apps[app];
+    },
+    close: async () => {
+      await Promise.all(Object.values(apps).map((a) => a?.stop()));
+      await db.drop();
+    },
+  };
+  return playground;
+}
