@@ -1,1 +1,12 @@
-export {};
+export * from './lib/bearer-auth.module';
+export * from './lib/bearer-auth.options';
+export * from './lib/guards/bearer-auth.guard';
+export * from './lib/guards/bearer.strategy';
+export * from './lib/guards/decorators';
+export * from './lib/guards/scopes.guard';
+export * from './lib/metadata/authorization-server.client';
+export * from './lib/revocation/revocation-list';
+export * from './lib/verifiers/introspection-token.verifier';
+export * from './lib/verifiers/jwt-token.verifier';
+export * from './lib/verifiers/mode-verifiers';
+export * from './lib/verifiers/token-verifier';

@@ -1,0 +1,114 @@
+import type { ModuleMetadata } from '@nestjs/common';
+
+export type TokenValidationMode = 'auto' | 'jwt' | 'introspection';
+
+/** A `fetch` with the global signature; injectable so tests can count or fail calls. */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface BearerAuthOptions {
+  /**
+   * Where the authorization server lives. Its RFC 8414 metadata is read from
+   * `<authServerUrl>/.well-known/oauth-authorization-server`.
+   */
+  authServerUrl: string;
+  /**
+   * The `iss` tokens must carry. Defaults to the `issuer` of the metadata (which RFC 8414 §3.3
+   * requires to equal the URL the metadata was fetched from).
+   */
+  issuer?: string;
+  /** `auto` (default): JWT-shaped tokens locally, anything else by introspection. */
+  mode?: TokenValidationMode;
+  /** Credentials of a client that may introspect and read the revocations feed. */
+  introspection?: {
+    clientId?: string;
+    clientSecret?: string;
+    /** Upper bound for caching an active introspection result (also bounded by the token's exp). */
+    cacheTtlSeconds?: number;
+    /** How long an inactive result is remembered. */
+    negativeCacheTtlSeconds?: number;
+    /** Most results held at once (LRU). */
+    cacheMaxEntries?: number;
+  };
+  revocation?: {
+    /** How often the revocations feed is polled (auto and introspection modes). */
+    pollIntervalSeconds?: number;
+    /**
+     * The promised revocation window. When the feed has not been read successfully for this
+     * long, `auto` mode stops trusting its local revocation list and introspects JWTs instead.
+     */
+    windowSeconds?: number;
+  };
+  jwt?: {
+    /** Leeway for exp/nbf/iat, for clock skew between servers. */
+    clockToleranceSeconds?: number;
+    /** Least time between two JWKS fetches triggered by an unknown `kid`. */
+    jwksCooldownSeconds?: number;
+    /** A JWKS older than this is refetched on the next verification. */
+    jwksMaxAgeSeconds?: number;
+  };
+  /** Timeout of every call to the authorization server. */
+  httpTimeoutMs?: number;
+  /** Longest token accepted at all; longer ones are refused without any network call. */
+  maxTokenLength?: number;
+  /** For tests: replaces the global fetch for metadata, introspection and the revocations feed. */
+  fetch?: FetchLike;
+}
+
+export type ResolvedBearerAuthOptions = Required<Omit<BearerAuthOptions, 'issuer' | 'fetch' | 'introspection' | 'revocation' | 'jwt'>> & {
+  issuer?: string;
+  fetch: FetchLike;
+  introspection: Required<NonNullable<BearerAuthOptions['introspection']>>;
+  revocation: Required<NonNullable<BearerAuthOptions['revocation']>>;
+  jwt: Required<NonNullable<BearerAuthOptions['jwt']>>;
+};
+
+/**
+ * The defaults, in one place. The seeded introspection credentials are the playground's
+ * (CONTRACT.md); apps refuse them in production.
+ */
+export const BEARER_AUTH_DEFAULTS = {
+  mode: 'auto',
+  introspection: {
+    clientId: 'service-client-jwt',
+    clientSecret: 'service-client-jwt-secret',
+    // ≤ the revocation window: a revoked opaque token is refused within 5 s even if the
+    // revocations feed were silent, because the cached "active" answer is forgotten by then.
+    cacheTtlSeconds: 5,
+    // Inactive stays inactive, but a random-token flood must not pin memory; keep it short.
+    negativeCacheTtlSeconds: 3,
+    cacheMaxEntries: 10_000,
+  },
+  revocation: { pollIntervalSeconds: 5, windowSeconds: 10 },
+  jwt: { clockToleranceSeconds: 30, jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600 },
+  httpTimeoutMs: 5_000,
+  // RS256 JWTs of this playground are ~800 bytes; 4 KiB leaves room and bounds hashing work.
+  maxTokenLength: 4096,
+} as const;
+
+export function resolveOptions(options: BearerAuthOptions): ResolvedBearerAuthOptions {
+  const d = BEARER_AUTH_DEFAULTS;
+  return {
+    authServerUrl: options.authServerUrl.replace(/\/+$/, ''),
+    issuer: options.issuer,
+    mode: options.mode ?? d.mode,
+    introspection: { ...d.introspection, ...stripUndefined(options.introspection ?? {}) },
+    revocation: { ...d.revocation, ...stripUndefined(options.revocation ?? {}) },
+    jwt: { ...d.jwt, ...stripUndefined(options.jwt ?? {}) },
+    httpTimeoutMs: options.httpTimeoutMs ?? d.httpTimeoutMs,
+    maxTokenLength: options.maxTokenLength ?? d.maxTokenLength,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+  };
+}
+
+export interface BearerAuthAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  useFactory: (...args: any[]) => BearerAuthOptions | Promise<BearerAuthOptions>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inject?: any[];
+}
+
+export const BEARER_AUTH_OPTIONS = Symbol('BEARER_AUTH_OPTIONS');
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { BearerError, parseScope, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
+import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
+import { isWellFormedToken, type TokenVerifier } from './token-verifier';
+
+type KeySource = ReturnType<typeof createRemoteJWKSet>;
+
+/**
+ * Local verification of RFC 9068 JWT access tokens against the authorization server's JWKS.
+ *
+ * Security decisions, each closing a known forgery:
+ * - `algorithms: ['RS256']` only: `alg: none` and HS256-signed-with-the-public-key are refused
+ *   before any key is looked at.
+ * - Keys come only from the JWKS at the discovered `jwks_uri`. The token's own `jwk`, `jku`,
+ *   `x5u` and `x5c` headers are never consulted (jose only uses them with `EmbeddedJWK`,
+ *   which is not used here), so an attacker cannot bring their own key.
+ * - `typ` must be `at+jwt` (RFC 9068 §4): an ID token or other JWT from the same issuer is not an
+ *   access token.
+ * - `iss` must equal the issuer; `exp`/`nbf` are checked with a small leeway for clock skew.
+ * - JWKS: cached (jose keeps the set until `jwksMaxAgeSeconds`); an unknown `kid` triggers a
+ *   refetch, at most once per `jwksCooldownSeconds`, so garbage kids cannot hammer the server.
+ *
+ * `aud` is not checked: in this playground the auth-server sets `aud` to the client itself
+ * (CONTRACT.md), not to resource servers.
+ */
+@Injectable()
+export class JwtTokenVerifier implements TokenVerifier {
+  private readonly logger = new Logger('BearerAuth');
+  private keys?: { uri: string; source: KeySource };
+
+  constructor(
+    @Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions,
+    private readonly authServer: AuthorizationServerClient,
+  ) {}
+
+  async verify(token: string): Promise<AuthenticatedClient> {
+    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw BearerError.invalidToken('the access token is malformed');
+    let issuer: string;
+    let keys: KeySource;
+    try {
+      ({ issuer } = await this.authServer.discover());
+      keys = await this.keySource();
+    } catch (error) {
+      throw unavailable(error);
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+        issuer,
+        clockTolerance: this.options.jwt.clockToleranceSeconds,
+        requiredClaims: ['exp', 'iat', 'jti', 'client_id'],
+      }));
+    } catch (error) {
+      throw this.toBearerError(error);
+    }
+    const { client_id: clientId, jti, exp, scope } = payload as JWTPayload & { client_id?: unknown; scope?: unknown };
+    if (typeof clientId !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || (scope !== undefined && typeof scope !== 'string')) {
+      throw BearerError.invalidToken('the access token is invalid', 'JWT claims have unexpected types');
+    }
+    return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp };
+  }
+
+  private async keySource(): Promise<KeySource> {
+    const { jwksUri } = await this.authServer.discover();
+    if (this.keys?.uri !== jwksUri) {
+      const { jwt, httpTimeoutMs } = this.options;
+      this.keys = {
+        uri: jwksUri,
+        source: createRemoteJWKSet(new URL(jwksUri), {
+          timeoutDuration: httpTimeoutMs,
+          cooldownDuration: jwt.jwksCooldownSeconds * 1000,
+          cacheMaxAge: jwt.jwksMaxAgeSeconds * 1000,
+        }),
+      };
+    }
+    return this.keys.source;
+  }
+
+  private toBearerError(error: unknown): BearerError {
+    if (error instanceof errors.JWTExpired) return BearerError.invalidToken('the access token expired', error.message);
+    if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
+      return unavailable(error);
+    }
+    if (error instanceof errors.JOSEError) return BearerError.invalidToken('the access token is invalid', `${error.code}: ${error.message}`);
+    // fetch failures of the JWKS surface as plain errors (TypeError, AbortError).
+    return unavailable(error);
+  }
+}
+
+/**
+ * The authorization server (metadata or JWKS) cannot be reached. The request gets 401
+ * `invalid_token` — like Spring Security's resource server — rather than a 500: the token could
+ * not be validated, so it is not accepted (ADR 0003).
+ */
+export function unavailable(error: unknown): BearerError {
+  const reason = error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
+  return BearerError.invalidToken('the access token could not be validated', reason);
+}
