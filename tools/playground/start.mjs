@@ -1,0 +1,207 @@
+// `npm start`: the whole playground with one command.
+//
+//   1. builds the three apps for production with Nx (cached after the first run) while the
+//      embedded PostgreSQL starts (skipped when DATABASE_URL or PGHOST points at your own);
+//   2. starts auth-server, then ms-system and archival-service, as `node dist/apps/<app>/main.js`,
+//      each log line prefixed with the app's name;
+//   3. waits until every /health answers 200, then prints the walkthrough with the real URLs;
+//   4. on Ctrl-C / SIGTERM stops the apps first, then PostgreSQL, and exits: no process is left.
+//
+// A plain Node script on purpose: it needs no build of its own, so PostgreSQL can initialise
+// while Nx builds. Options: `--no-build` (or PLAYGROUND_SKIP_BUILD=1) runs what is in dist/.
+// Ports: AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { formatLogLine } from './logs.mjs';
+import { walkthrough } from './walkthrough.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const env = process.env;
+const startedAt = Date.now();
+const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+const color = process.stdout.isTTY && !env.NO_COLOR;
+const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+const port = (name, fallback) => Number(env[name] ?? fallback);
+const apps = [
+  { name: 'auth-server', port: port('AUTH_SERVER_PORT', 8085), basePath: '/ms-auth-server', color: 36 },
+  { name: 'ms-system', port: port('MS_SYSTEM_PORT', 8091), basePath: '/ms-system', color: 35 },
+  { name: 'archival-service', port: port('ARCHIVAL_SERVICE_PORT', 8282), basePath: '/archival-service', color: 33 },
+];
+const [authServer, msSystem, archival] = apps;
+const publicUrl = (app) => `http://localhost:${app.port}${app.basePath}`;
+const width = Math.max(...apps.map((a) => a.name.length), 'playground'.length);
+
+/** Writes `name │ line` for every line of `stream` (`format` may return null to hide a line). */
+function prefixLines(stream, name, code, format = (line) => line) {
+  const label = paint(code, `${name.padEnd(width)} │`);
+  createInterface({ input: stream }).on('line', (line) => {
+    const text = format(line);
+    if (text !== null) console.log(`${label} ${text}`);
+  });
+}
+const say = (message) => console.log(`${paint(1, `${'playground'.padEnd(width)} │`)} ${message}`);
+
+/** Every child runs in its own process group, so a terminal's Ctrl-C reaches only this script,
+ *  which then stops them in order (apps before the database they use). */
+const children = new Set();
+function run(command, args, options = {}) {
+  const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  children.add(child);
+  child.exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+
+/** SIGTERM to the child's whole group, SIGKILL if it is still there after `graceMs`. */
+async function stop(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+let stopping = false;
+let postgres;
+async function shutdown(reason, exitCode) {
+  if (stopping) return;
+  stopping = true;
+  say(`${reason}: stopping the apps, then PostgreSQL…`);
+  await Promise.all([...children].filter((c) => c !== postgres).map((c) => stop(c)));
+  if (postgres) await stop(postgres, 15_000);
+  say('stopped.');
+  process.exit(exitCode);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(sig, 0));
+const fail = (message) => {
+  say(paint(31, message));
+  return shutdown('error', 1);
+};
+process.on('uncaughtException', (error) => fail(error.stack ?? String(error)));
+process.on('unhandledRejection', (error) => fail(error?.stack ?? String(error)));
+
+// --- 1. build (Nx) and PostgreSQL, side by side ----------------------------------------------
+
+function build() {
+  const skip = process.argv.includes('--no-build') || env.PLAYGROUND_SKIP_BUILD === '1';
+  if (skip) {
+    const missing = apps.filter((a) => !existsSync(join(root, 'dist/apps', a.name, 'main.js')));
+    if (missing.length) throw new Error(`--no-build, but ${missing.map((a) => a.name).join(', ')} not built`);
+    return Promise.resolve();
+  }
+  say(`building ${apps.map((a) => a.name).join(', ')} (Nx + SWC; cached after the first run)…`);
+  const nx = run(
+    process.execPath,
+    [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
+    { env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } },
+  );
+  let output = '';
+  nx.stdout.on('data', (chunk) => (output += chunk));
+  nx.stderr.on('data', (chunk) => (output += chunk));
+  const ticker = setInterval(() => say(`  still building… (${seconds()})`), 5000);
+  return nx.exited.then((code) => {
+    clearInterval(ticker);
+    if (stopping) return new Promise(() => undefined);
+    if (code !== 0) {
+      process.stdout.write(output);
+      throw new Error(`the build failed (nx exited with ${code})`);
+    }
+    say(`✔ built (${seconds()})`);
+  });
+}
+
+function startPostgres() {
+  const external = env.DATABASE_URL || (env.PGHOST && 'PG* variables');
+  if (external) {
+    say(`using your PostgreSQL (${env.DATABASE_URL ? 'DATABASE_URL' : external})`);
+    return Promise.resolve(env.DATABASE_URL);
+  }
+  const where = relative(root, env.EMBEDDED_PG_DATA_DIR ?? join(root, '.data/postgres')) || '.';
+  say(`starting the embedded PostgreSQL (data in ${where})…`);
+  postgres = run(process.execPath, [join(root, 'tools/playground/postgres.mjs')], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // initdb and the server are chatty; show what matters, keep the rest for a failure report.
+  const chatter = [];
+  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$/;
+  const filter = (line) => (important.test(line) ? line : (chatter.push(line), null));
+  prefixLines(postgres.stdout, 'postgres', 34, filter);
+  prefixLines(postgres.stderr, 'postgres', 34, filter);
+  return new Promise((resolveUrl, reject) => {
+    postgres.on('message', (message) => {
+      if (message?.type !== 'ready') return;
+      say(`✔ PostgreSQL ${message.joined ? 'joined' : 'ready'} on 127.0.0.1:${message.port} (${seconds()})`);
+      resolveUrl(message.url);
+    });
+    postgres.exited.then((code) => {
+      if (!stopping) reject(new Error(`PostgreSQL exited (${code}):\n${chatter.join('\n')}`));
+    });
+  });
+}
+
+// --- 2. the apps -----------------------------------------------------------------------------
+
+function startApp(app, databaseUrl) {
+  const appEnv = {
+    ...env,
+    PORT: String(app.port),
+    HOST: env.HOST ?? '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    ISSUER: env.ISSUER ?? publicUrl(authServer),
+    AUTH_SERVER_URL: env.AUTH_SERVER_URL ?? publicUrl(authServer),
+    MS_SYSTEM_URL: env.MS_SYSTEM_URL ?? publicUrl(msSystem),
+  };
+  const child = run(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app.name, 'main.js')], { env: appEnv });
+  prefixLines(child.stdout, app.name, app.color, formatLogLine);
+  prefixLines(child.stderr, app.name, app.color, formatLogLine);
+  child.exited.then((code) => {
+    if (!stopping) fail(`${app.name} exited unexpectedly (${code}); see its log above`);
+  });
+  return child;
+}
+
+async function waitHealthy(app) {
+  const url = `http://127.0.0.1:${app.port}${app.basePath}/health`;
+  let last = Date.now();
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) {
+        say(`✔ ${app.name} healthy on ${publicUrl(app)} (${seconds()})`);
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - last > 3000) {
+      last = Date.now();
+      say(`  waiting for ${app.name} (${url})… (${seconds()})`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+// --- go --------------------------------------------------------------------------------------
+
+const [databaseUrl] = await Promise.all([startPostgres(), build()]);
+// auth-server first: the other two discover it (RFC 8414 metadata, JWKS) when they boot.
+startApp(authServer, databaseUrl);
+await waitHealthy(authServer);
+startApp(msSystem, databaseUrl);
+startApp(archival, databaseUrl);
+await Promise.all([waitHealthy(msSystem), waitHealthy(archival)]);
+say(paint(32, `✔ ready in ${seconds()}`));
+console.log(
+  walkthrough({ authServer: publicUrl(authServer), msSystem: publicUrl(msSystem), archival: publicUrl(archival) }),
+);
