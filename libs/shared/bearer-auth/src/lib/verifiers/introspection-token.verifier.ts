@@ -62,12 +62,14 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
 
   private async introspect(key: string, token: string): Promise<Outcome> {
     let response: IntrospectionResponse;
+    let issuer: string;
     try {
+      ({ issuer } = await this.authServer.discover());
       response = await this.authServer.introspect(token);
     } catch (error) {
       throw unavailable(error);
     }
-    const outcome = toClient(response);
+    const outcome = toClient(response, issuer);
     const { cacheTtlSeconds, negativeCacheTtlSeconds } = this.options.introspection;
     const ttlSeconds = outcome ? Math.min(cacheTtlSeconds, outcome.expiresAt - nowSeconds()) : negativeCacheTtlSeconds;
     if (ttlSeconds > 0) this.cache.set(key, { outcome }, { ttl: ttlSeconds * 1000 });
@@ -75,10 +77,12 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
   }
 }
 
-function toClient(response: IntrospectionResponse): Outcome {
+/** An active answer counts only if it is complete, unexpired and from our issuer. */
+function toClient(response: IntrospectionResponse, issuer: string): Outcome {
   if (response.active !== true) return null;
-  const { client_id, jti, exp, scope } = response;
+  const { client_id, jti, exp, scope, iss } = response;
   if (typeof client_id !== 'string' || typeof exp !== 'number' || exp <= nowSeconds()) return null;
+  if (iss !== undefined && iss !== issuer) return null;
   return {
     clientId: client_id,
     scopes: parseScope(typeof scope === 'string' ? scope : undefined),
