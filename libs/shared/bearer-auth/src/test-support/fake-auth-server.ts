@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
@@ -34,7 +34,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
   const publicJwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };
   const opaqueTokens = new Map<string, Record<string, unknown>>();
   const revoked: { jti: string; exp: number }[] = [];
-  let server: Server;
+
   const fake: FakeAuthServer = {
     url: '',
     issuer: '',
@@ -79,7 +79,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  server = createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
