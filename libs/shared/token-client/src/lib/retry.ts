@@ -41,20 +41,26 @@ export function assertNotTransient(response: Response, what: string): void {
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  hooks: { onRetry?: (error: unknown, nextAttempt: number) => void; onGiveUp?: (error: unknown, attempts: number) => Error } = {},
+  hooks: {
+    /** After a transient failure that will be retried; `failedAttempt` counts from 1. */
+    onRetry?: (error: unknown, failedAttempt: number) => void;
+    onGiveUp?: (error: unknown, attempts: number) => Error;
+  } = {},
 ): Promise<T> {
+  const attempts = Math.max(1, policy.attempts);
   let attempt = 0;
   try {
     return await backOff(() => operation(++attempt), {
-      numOfAttempts: Math.max(1, policy.attempts),
+      numOfAttempts: attempts,
       startingDelay: policy.initialDelayMs,
       maxDelay: policy.maxDelayMs,
       timeMultiple: 2,
       jitter: 'full',
       delayFirstAttempt: false,
-      retry: (error: unknown, nextAttempt: number) => {
-        if (!isTransient(error)) return false;
-        hooks.onRetry?.(error, nextAttempt);
+      // Called after every failure, the last one included, with the number of attempts made.
+      retry: (error: unknown, attemptsMade: number) => {
+        if (!isTransient(error) || attemptsMade >= attempts) return false;
+        hooks.onRetry?.(error, attemptsMade);
         return true;
       },
     });

@@ -210,8 +210,8 @@ export class ClientCredentialsTokenManager {
 
   private retrying(what: string, operation: () => Promise<Response>): Promise<Response> {
     return withRetry(operation, this.policy, {
-      onRetry: (error, nextAttempt) =>
-        this.logger.warn(`${what} failed (${describeError(error)}), attempt ${nextAttempt} of ${this.policy.attempts} follows`),
+      onRetry: (error, failed) =>
+        this.logger.warn(`${what} attempt ${failed} of ${this.policy.attempts} failed (${describeError(error)}); retrying`),
       onGiveUp: (error, attempts) => new TokenEndpointUnavailableError(attempts, error),
     });
   }
