@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from '@playground/http-kit';
+import { AuditModule } from './audit/audit.module';
+import { ClientsModule } from './clients/clients.module';
+import { ProductionSecretsGuard } from './clients/production-guard.service';
+import { AuthServerConfigModule } from './config.module';
+import { HealthModule } from './health/health.module';
+import { CatchAllContentTypeParser } from './http/form-content-types';
+import { IntrospectionModule } from './introspection/introspection.module';
+import { KeysModule } from './keys/keys.module';
+import { MetadataModule } from './metadata/metadata.module';
+import { authServerDatabase } from './persistence/persistence';
+import { RevocationModule } from './revocation/revocation.module';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+
+/** The authorization server: one module per concern. */
+@Module({
+  imports: [
+    LoggerModule.forRoot(loggerParams('auth-server')),
+    AuthServerConfigModule,
+    authServerDatabase(),
+    AuditModule,
+    ClientsModule,
+    KeysModule,
+    TokenEndpointModule,
+    IntrospectionModule,
+    RevocationModule,
+    MetadataModule,
+    HealthModule,
+  ],
+  providers: [CatchAllContentTypeParser, ProductionSecretsGuard],
+})
+export class AppModule {}

@@ -1,0 +1,23 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createApp } from '@playground/http-kit';
+import { AppModule } from './app.module';
+import { BASE_PATH, REALM } from './config';
+
+/**
+ * The auth-server app, unstarted: the shared `createApp` (Fastify, pino, the one error filter,
+ * body limit) plus Swagger UI at `/ms-auth-server/docs`. main.ts and the e2e tests both use it.
+ */
+export async function createAuthServerApp(): Promise<NestFastifyApplication> {
+  const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('auth-server')
+      .setDescription('OAuth 2.0 client-credentials authorization server of the playground')
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup(`${BASE_PATH.slice(1)}/docs`, app, document);
+  return app;
+}

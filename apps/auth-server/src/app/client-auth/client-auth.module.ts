@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
+import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
+import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientSecretBasicMethod } from './client-secret-basic.method';
+import { ClientSecretPostMethod } from './client-secret-post.method';
+
+/** Client authentication for every endpoint: one provider per method, one authenticator. */
+@Module({
+  imports: [ClientsModule],
+  providers: [
+    ClientSecretBasicMethod,
+    ClientSecretPostMethod,
+    {
+      provide: CLIENT_AUTH_METHOD_LIST,
+      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod) => [basic, post],
+      inject: [ClientSecretBasicMethod, ClientSecretPostMethod],
+    },
+    ClientAuthenticator,
+  ],
+  exports: [ClientAuthenticator],
+})
+export class ClientAuthModule {}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
+import { ClientAdminService } from './client-admin.service';
+import { SecretHasher } from './secret-hasher';
+import { seededClients } from './seeded-clients';
+
+/**
+ * Creates the contract's clients on start if they are missing, and never touches them after
+ * that (a rotated secret or a disabled client stays so across restarts).
+ */
+@Injectable()
+export class ClientSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ClientSeeder.name);
+  private seeding?: Promise<void>;
+
+  constructor(
+    private readonly admin: ClientAdminService,
+    @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
+    private readonly hasher: SecretHasher,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.seed();
+  }
+
+  seed(): Promise<void> {
+    this.seeding ??= (async () => {
+      for (const { client, secret } of seededClients(this.config)) {
+        if (await this.admin.ensure(client, secret)) this.logger.log(`seeded client ${client.clientId}`);
+      }
+    })();
+    return this.seeding;
+  }
+
+  /** Seeded clients that are enabled and still accept their published dev-default secret. */
+  async clientsWithDevSecrets(): Promise<string[]> {
+    await this.seed();
+    const found: string[] = [];
+    for (const { client, devSecret } of seededClients(this.config)) {
+      const stored = await this.clients.findWithSecretHash(client.clientId);
+      if (stored?.client.enabled && (await this.hasher.verify(stored.secretHash, devSecret))) found.push(client.clientId);
+    }
+    return found;
+  }
+}

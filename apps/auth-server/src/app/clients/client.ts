@@ -1,0 +1,35 @@
+/** The ways a client may authenticate at the token, introspection and revocation endpoints. */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type ClientAuthMethodName = (typeof CLIENT_AUTH_METHODS)[number];
+
+export const TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type TokenFormatName = (typeof TOKEN_FORMATS)[number];
+
+/** A registered client as the rest of the server sees it: never its secret, never its hash. */
+export interface RegisteredClient {
+  clientId: string;
+  authMethods: ClientAuthMethodName[];
+  grantTypes: string[];
+  tokenFormat: TokenFormatName;
+  scopes: string[];
+  mayIntrospect: boolean;
+  tokenLifetimeSeconds: number;
+  enabled: boolean;
+  /** Bumped on rotation; a cached secret verification only counts for the version it saw. */
+  secretVersion: number;
+  seeded: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What is needed to register a client; the secret is hashed before it reaches storage. */
+export interface NewClient {
+  clientId: string;
+  authMethods: ClientAuthMethodName[];
+  grantTypes: string[];
+  tokenFormat: TokenFormatName;
+  scopes: string[];
+  mayIntrospect: boolean;
+  tokenLifetimeSeconds: number;
+  seeded?: boolean;
+}

@@ -1,0 +1,6 @@
+/** What the OAuth endpoints need from an HTTP request, framework-free. */
+export interface OAuthRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** Form parameters after the form step: exactly one string per name. */
+  params: Record<string, string>;
+}

@@ -1,0 +1,150 @@
+import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { calculateJwkThumbprint } from 'jose';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { SigningKeyEntity } from '../persistence/entities';
+
+const generateKeyPair = promisify(generateKeyPairCb);
+
+export const SIGNING_ALG = 'RS256';
+/** RSA modulus size: the floor RFC 7518 §3.3 sets for RS256 (NIST: fine through 2030). */
+const RSA_BITS = 2048;
+
+export interface ActiveSigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** A published key of the JWKS (RFC 7517): public RSA parameters only. */
+export interface PublicJwk {
+  kty: string;
+  kid: string;
+  use: 'sig';
+  alg: string;
+  n: string;
+  e: string;
+}
+
+/**
+ * The RSA keys that sign JWT access tokens: generated on first start, kept in Postgres
+ * (see SigningKeyEntity for why a database is a playground trade-off), rotatable. A rotation
+ * retires the active key rather than deleting it, and the JWKS keeps publishing a retired key
+ * for as long as any token signed with it has not expired.
+ */
+@Injectable()
+export class SigningKeyService implements OnModuleInit {
+  private readonly logger = new Logger(SigningKeyService.name);
+  private active?: { key: ActiveSigningKey; loadedAt: number };
+  private readonly publicKeys = new Map<string, KeyObject>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.activeKey();
+  }
+
+  /**
+   * The key to sign with. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation done by
+   * the CLI reaches running servers; until then they sign with the retired key, which stays
+   * published because its tokens are recorded with its kid.
+   */
+  async activeKey(): Promise<ActiveSigningKey> {
+    if (this.active && Date.now() - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) {
+      return this.active.key;
+    }
+    let row = await this.keys().findOneBy({ status: 'active' });
+    if (!row) {
+      await this.insertNewKey();
+      row = await this.keys().findOneByOrFail({ status: 'active' });
+    }
+    const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
+    this.active = { key, loadedAt: Date.now() };
+    return key;
+  }
+
+  /** Public key of any key this server ever published (active or retired), by kid. */
+  async publicKey(kid: string): Promise<KeyObject | undefined> {
+    const cached = this.publicKeys.get(kid);
+    if (cached) return cached;
+    const row = await this.keys().findOneBy({ kid });
+    if (!row) return undefined;
+    const key = createPublicKey({ key: row.publicJwk, format: 'jwk' });
+    this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  /** RFC 7517 JWK Set: the active key and every retired key that still has unexpired tokens. */
+  async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
+    const rows: Array<Pick<SigningKeyEntity, 'kid' | 'alg'> & { public_jwk: Record<string, string> }> = await this.db.query(
+      `SELECT k.kid, k.alg, k.public_jwk FROM signing_keys k
+        WHERE k.status = 'active'
+           OR EXISTS (SELECT 1 FROM tokens t WHERE t.kid = k.kid AND t.exp > $1)
+        ORDER BY k.created_at DESC, k.kid`,
+      [now],
+    );
+    return {
+      keys: rows.map((row) => ({
+        kty: row.public_jwk['kty'],
+        kid: row.kid,
+        use: 'sig',
+        alg: row.alg,
+        n: row.public_jwk['n'],
+        e: row.public_jwk['e'],
+      })),
+    };
+  }
+
+  /** Retires the active key and activates a new one; returns the new kid. */
+  async rotate(): Promise<{ retired?: string; active: string }> {
+    const material = await this.generate();
+    const retired = await this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(SigningKeyEntity);
+      const current = await repo.findOne({ where: { status: 'active' }, lock: { mode: 'pessimistic_write' } });
+      if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
+      await repo.insert({ ...material, status: 'active' });
+      return current?.kid;
+    });
+    this.active = undefined;
+    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid });
+    this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
+    return { retired, active: material.kid };
+  }
+
+  private async insertNewKey(): Promise<void> {
+    const material = await this.generate();
+    // Two processes starting on an empty database race here; the partial unique index on the
+    // active status lets exactly one win, and the loser reads the winner's key.
+    await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(SigningKeyEntity)
+      .values({ ...material, status: 'active' })
+      .orIgnore()
+      .execute();
+    this.logger.log(`generated signing key ${material.kid}`);
+  }
+
+  private async generate(): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyPem'>> {
+    const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const publicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e) };
+    return {
+      kid: await calculateJwkThumbprint(publicJwk, 'sha256'),
+      alg: SIGNING_ALG,
+      publicJwk,
+      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    };
+  }
+
+  private keys() {
+    return this.db.getRepository(SigningKeyEntity);
+  }
+}

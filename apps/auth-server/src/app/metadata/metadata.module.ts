@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
+import { MetadataController } from './metadata.controller';
+import { MetadataService } from './metadata.service';
+import { RootWellKnownRoute } from './root-well-known.route';
+
+@Module({
+  imports: [TokenEndpointModule],
+  controllers: [MetadataController],
+  providers: [MetadataService, RootWellKnownRoute],
+})
+export class MetadataModule {}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AuthorizationServerMetadata } from '@playground/oauth-contracts';
+import { CLIENT_AUTH_METHODS } from '../clients/client';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { GrantRegistry } from '../token-endpoint/grants/grant-registry';
+
+/** RFC 8414 §3: where the metadata of an issuer with a path component lives. */
+export const WELL_KNOWN = '/.well-known/oauth-authorization-server';
+
+/** RFC 8414 authorization server metadata, built from the issuer. */
+@Injectable()
+export class MetadataService {
+  constructor(
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    private readonly grants: GrantRegistry,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async metadata(): Promise<AuthorizationServerMetadata> {
+    const issuer = this.config.ISSUER;
+    const methods = [...CLIENT_AUTH_METHODS];
+    return {
+      issuer,
+      token_endpoint: `${issuer}/oauth2/token`,
+      introspection_endpoint: `${issuer}/oauth2/introspect`,
+      revocation_endpoint: `${issuer}/oauth2/revoke`,
+      jwks_uri: `${issuer}/oauth2/jwks`,
+      grant_types_supported: this.grants.supported,
+      token_endpoint_auth_methods_supported: methods,
+      scopes_supported: await this.scopes(),
+      introspection_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_methods_supported: methods,
+    };
+  }
+
+  /** The scopes of the enabled clients. */
+  private async scopes(): Promise<string[]> {
+    const rows: Array<{ scope: string }> = await this.db.query(
+      `SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`,
+    );
+    return rows.map((row) => row.scope);
+  }
+
+  /** Paths outside the global prefix: the RFC 8414 §3 path for this issuer (and the contract's). */
+  rootPaths(basePath: string): string[] {
+    const issuerPath = new URL(this.config.ISSUER).pathname.replace(/\/+$/, '');
+    return [...new Set([`${WELL_KNOWN}${issuerPath}`, `${WELL_KNOWN}${basePath}`])];
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidScopeError, parseScope, type TokenResponse } from '@playground/oauth-contracts';
+import { TokenService } from '../../tokens/token.service';
+import type { GrantContext, GrantHandler } from './grant';
+
+/** RFC 6749 §3.3 scope-token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * RFC 6749 §4.4 client credentials. No scope requested → every scope registered for the client
+ * (§3.3 lets the server pick a default); any requested scope the client does not have →
+ * `invalid_scope`, never a silently narrowed token.
+ */
+@Injectable()
+export class ClientCredentialsGrant implements GrantHandler {
+  readonly grantType = 'client_credentials';
+
+  constructor(private readonly tokens: TokenService) {}
+
+  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+    const scopes = this.grantedScopes(client.scopes, params['scope']);
+    const issued = await this.tokens.issue(client, scopes);
+    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
+  }
+
+  grantedScopes(registered: string[], requested: string | undefined): string[] {
+    if (requested === undefined || requested.trim() === '') return [...registered];
+    const wanted = [...new Set(parseScope(requested))];
+    const unknown = wanted.filter((scope) => !SCOPE_TOKEN.test(scope) || !registered.includes(scope));
+    if (unknown.length) {
+      throw new InvalidScopeError('the requested scope is invalid, unknown, or not allowed for this client', {
+        reason: `scope(s) not registered: ${unknown.map((s) => s.slice(0, 40)).join(' ').slice(0, 200)}`,
+      });
+    }
+    return wanted;
+  }
+}

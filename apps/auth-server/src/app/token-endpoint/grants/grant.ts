@@ -1,0 +1,17 @@
+import type { TokenResponse } from '@playground/oauth-contracts';
+import type { RegisteredClient } from '../../clients/client';
+
+export interface GrantContext {
+  /** Already authenticated. */
+  client: RegisteredClient;
+  /** The form parameters (one string each); a grant reads only the ones it defines. */
+  params: Record<string, string>;
+}
+
+/** One grant type. It knows no HTTP: an authenticated client in, a token response out. */
+export interface GrantHandler {
+  readonly grantType: string;
+  handle(context: GrantContext): Promise<TokenResponse>;
+}
+
+export const GRANT_HANDLER_LIST = Symbol('GRANT_HANDLER_LIST');

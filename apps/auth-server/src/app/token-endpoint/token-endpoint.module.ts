@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ClientAuthModule } from '../client-auth/client-auth.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { GRANT_HANDLER_LIST } from './grants/grant';
+import { GrantRegistry } from './grants/grant-registry';
+import { TokenController } from './token.controller';
+import { TokenPipeline } from './token-pipeline';
+
+@Module({
+  imports: [ClientAuthModule, TokensModule],
+  controllers: [TokenController],
+  providers: [
+    ClientCredentialsGrant,
+    { provide: GRANT_HANDLER_LIST, useFactory: (cc: ClientCredentialsGrant) => [cc], inject: [ClientCredentialsGrant] },
+    GrantRegistry,
+    TokenPipeline,
+  ],
+  exports: [GrantRegistry],
+})
+export class TokenEndpointModule {}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { TokenResponse } from '@playground/oauth-contracts';
+import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import { parseFormParameters } from '../http/form-parameters';
+import { GrantRegistry } from './grants/grant-registry';
+
+export interface RawTokenRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/**
+ * The token endpoint (RFC 6749 §3.2) as a list of small named steps:
+ *   1. form parse + duplicate-parameter check,
+ *   2. client authentication,
+ *   3. grant lookup (supported? allowed for this client?),
+ *   4. grant handler (scope check, token issued and stored),
+ *   5. `no-store` response — written by the controller, see setNoStore().
+ * Any step throws an OAuthError; the one exception filter turns it into §5.2 JSON.
+ */
+@Injectable()
+export class TokenPipeline {
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly grants: GrantRegistry,
+  ) {}
+
+  async run(request: RawTokenRequest): Promise<TokenResponse> {
+    const contentType = request.headers['content-type'];
+    const params = parseFormParameters(Array.isArray(contentType) ? contentType[0] : contentType, request.body);
+    const client = await this.authenticator.authenticate({ headers: request.headers, params });
+    const grant = this.grants.lookup(params, client);
+    return grant.handle({ client, params });
+  }
+}

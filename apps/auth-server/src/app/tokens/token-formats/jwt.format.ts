@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { jwtVerify, SignJWT } from 'jose';
+import type { AccessTokenClaims } from '@playground/oauth-contracts';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../../config';
+import { SIGNING_ALG, SigningKeyService } from '../../keys/signing-key.service';
+import type { GeneratedToken, IssueContext, TokenFormat, TokenLookup } from '../token-format';
+
+/** RFC 9068 §2.1: the media type of JWT access tokens, in the `typ` header. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Self-contained tokens per RFC 9068, RS256 with the active key. The JWT itself is not stored;
+ * its `jti` is, so it can be introspected and revoked like any other token. `aud` is the client
+ * itself, matching introspection's `aud: [client_id]`.
+ */
+@Injectable()
+export class JwtTokenFormat implements TokenFormat {
+  readonly name = 'jwt' as const;
+
+  constructor(
+    private readonly keys: SigningKeyService,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+  ) {}
+
+  async generate({ client, scope, jti, iat, exp }: IssueContext): Promise<GeneratedToken> {
+    const { kid, privateKey } = await this.keys.activeKey();
+    const claims: Pick<AccessTokenClaims, 'client_id' | 'scope'> = { client_id: client.clientId, scope };
+    const accessToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid })
+      .setIssuer(this.config.ISSUER)
+      .setSubject(client.clientId)
+      .setAudience(client.clientId)
+      .setIssuedAt(iat)
+      .setNotBefore(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(privateKey);
+    return { accessToken, record: { jti, format: this.name, tokenHash: null, kid } };
+  }
+
+  /** A JWT this server signed (any of its keys, retired ones included), unexpired: its jti. */
+  async identify(token: string): Promise<TokenLookup | undefined> {
+    if (!JWT_SHAPE.test(token)) return undefined;
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async ({ kid }) => {
+          const key = kid ? await this.keys.publicKey(kid) : undefined;
+          if (!key) throw new Error('unknown kid');
+          return key;
+        },
+        { issuer: this.config.ISSUER, algorithms: [SIGNING_ALG], typ: ACCESS_TOKEN_TYP },
+      );
+      return typeof payload.jti === 'string' ? { jti: payload.jti } : undefined;
+    } catch {
+      return undefined; // forged, expired, foreign or malformed: not a token of ours
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { RegisteredClient } from '../clients/client';
+import { TOKEN_FORMAT_LIST, type TokenFormat } from './token-format';
+import { TOKEN_REPOSITORY, type StoredToken, type TokenRepository } from './token.repository';
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresIn: number;
+  scope: string;
+}
+
+/** Longest token worth looking at; anything bigger is not one of ours. */
+const MAX_TOKEN_LENGTH = 4096;
+
+/** Issues tokens in the client's format and finds presented tokens again, whatever their format. */
+@Injectable()
+export class TokenService {
+  constructor(
+    @Inject(TOKEN_FORMAT_LIST) private readonly formats: TokenFormat[],
+    @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async issue(client: RegisteredClient, scopes: string[], now = Math.floor(Date.now() / 1000)): Promise<IssuedAccessToken> {
+    const format = this.formats.find((f) => f.name === client.tokenFormat);
+    if (!format) throw new Error(`no token format "${client.tokenFormat}"`);
+    const scope = scopes.join(' ');
+    const iat = now;
+    const exp = now + client.tokenLifetimeSeconds;
+    const jti = randomUUID();
+    const { accessToken, record } = await format.generate({ client, scope, jti, iat, exp });
+    await this.tokens.insert({ ...record, clientId: client.clientId, scope, iat, exp });
+    await this.audit.record('token_issued', client.clientId, { jti, format: format.name, scope, exp });
+    return { accessToken, expiresIn: exp - now, scope };
+  }
+
+  /**
+   * The stored record of a presented token, found by its shape (never by the caller's
+   * `token_type_hint`, so a wrong hint cannot hide a token), or undefined.
+   */
+  async find(token: string): Promise<StoredToken | undefined> {
+    if (!token || token.length > MAX_TOKEN_LENGTH) return undefined;
+    for (const format of this.formats) {
+      const lookup = await format.identify(token);
+      if (!lookup) continue;
+      const stored = await this.tokens.find(lookup);
+      if (stored && stored.format === format.name) return stored;
+    }
+    return undefined;
+  }
+
+  /** Active per RFC 7662 §2.2: issued here, not expired, not revoked, client still enabled. */
+  static isActive(token: StoredToken, now = Math.floor(Date.now() / 1000)): boolean {
+    return token.revokedAt === null && token.clientEnabled && token.exp > now;
+  }
+}
