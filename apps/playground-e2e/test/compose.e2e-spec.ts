@@ -117,6 +117,8 @@ describe('docker-compose.yml', () => {
         'ms-system': { AUTH_SERVER_URL: 'http://auth-server:8085/ms-auth-server' },
         'archival-service': {
           AUTH_SERVER_URL: 'http://auth-server:8085/ms-auth-server',
+          // The metadata names the public token endpoint, which is not reachable in the network.
+          ARCHIVAL_TOKEN_ENDPOINT: 'http://auth-server:8085/ms-auth-server/oauth2/token',
           MS_SYSTEM_URL: 'http://ms-system:8091/ms-system',
           ARCHIVAL_CLIENT_SECRET: SECRET,
         },
