@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { loadConfig } from '@playground/http-kit';
+
+export const BASE_PATH = '/ms-system';
+export const REALM = 'ms-system';
+export const MS_SYSTEM_CONFIG = Symbol('MS_SYSTEM_CONFIG');
+
+/** The seeded introspection secret (CONTRACT.md): fine for the playground, refused in production. */
+const SEEDED_INTROSPECTION_SECRET = 'service-client-jwt-secret';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * ms-system's configuration, from the environment, validated at boot. Defaults are the
+ * playground's (README table); every value can be overridden.
+ */
+export const msSystemConfigSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8091),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8085/ms-auth-server'),
+    TOKEN_VALIDATION_MODE: z.enum(['auto', 'jwt', 'introspection']).default('auto'),
+    INTROSPECTION_CLIENT_ID: z.string().min(1).default('service-client-jwt'),
+    INTROSPECTION_CLIENT_SECRET: z.string().min(1).default(SEEDED_INTROSPECTION_SECRET),
+    /** Upper bound of caching an active introspection result; keep it ≤ the 10 s revocation window. */
+    INTROSPECTION_CACHE_TTL_SECONDS: seconds(5),
+    /** How often the auth-server's revocations feed is polled (auto and introspection modes). */
+    REVOCATION_POLL_INTERVAL_SECONDS: seconds(5),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.INTROSPECTION_CLIENT_SECRET === SEEDED_INTROSPECTION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['INTROSPECTION_CLIENT_SECRET'], message: 'the seeded playground secret is refused in production; set a real one' });
+    }
+  });
+
+export type MsSystemConfig = z.output<typeof msSystemConfigSchema>;
+
+export function loadMsSystemConfig(env: NodeJS.ProcessEnv = process.env): MsSystemConfig {
+  return loadConfig(msSystemConfigSchema, env);
+}
