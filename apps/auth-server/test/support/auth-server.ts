@@ -101,3 +101,15 @@ export async function tokenFor(baseUrl: string, client: { id: string; secret: st
   if (reply.status !== 200) throw new Error(`token request failed: ${reply.status} ${reply.text}`);
   return reply.body.access_token;
 }
+
+/** Direct SQL against the auth-server's schema, for assertions only. */
+export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: db.url, options: '-c search_path=auth_server' });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

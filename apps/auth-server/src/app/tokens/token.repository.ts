@@ -80,7 +80,9 @@ export class TypeOrmTokenRepository implements TokenRepository {
   async revoke(jti: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const revoked: Array<{ format: string; exp: string }> = await tx.query(
-        `UPDATE tokens SET revoked_at = now() WHERE jti = $1 AND revoked_at IS NULL RETURNING format, exp`,
+        // (Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.)
+        `WITH r AS (UPDATE tokens SET revoked_at = now() WHERE jti = $1 AND revoked_at IS NULL RETURNING format, exp)
+         SELECT format, exp FROM r`,
         [jti],
       );
       const token = revoked[0];

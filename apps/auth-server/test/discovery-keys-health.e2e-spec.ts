@@ -1,0 +1,110 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { SigningKeyService } from '../src/app/keys/signing-key.service';
+import { call, createTestDatabase, SEEDED, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
+
+const ISSUER = 'http://localhost:8085/ms-auth-server';
+const METADATA = {
+  issuer: ISSUER,
+  token_endpoint: `${ISSUER}/oauth2/token`,
+  introspection_endpoint: `${ISSUER}/oauth2/introspect`,
+  revocation_endpoint: `${ISSUER}/oauth2/revoke`,
+  jwks_uri: `${ISSUER}/oauth2/jwks`,
+  grant_types_supported: ['client_credentials'],
+  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  scopes_supported: ['country.read', 'customer.read', 'customer.write'],
+  introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+};
+
+describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
+  let db: TestDatabase;
+  let server: TestAuthServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auth_discovery');
+    server = await startAuthServer(db);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  describe('GET /oauth2/jwks', () => {
+    it('publishes RSA public keys only: kty, kid, use "sig", alg RS256, n, e', async () => {
+      const reply = await call(`${server.baseUrl}/oauth2/jwks`);
+      expect(reply.status).toBe(200);
+      expect(reply.body.keys).toHaveLength(1);
+      for (const key of reply.body.keys) {
+        expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+        expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', e: 'AQAB' });
+        expect(Buffer.from(key.n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
+      }
+    });
+
+    it('verifies a JWT issued to service-client-jwt, with header typ at+jwt (RFC 9068 §4)', async () => {
+      const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const jwks = createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body);
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ISSUER, audience: 'service-client-jwt', typ: 'at+jwt', algorithms: ['RS256'] });
+      expect(protectedHeader.typ).toBe('at+jwt');
+      expect(payload.client_id).toBe('service-client-jwt');
+    });
+
+    it('keeps a retired key published after rotation while tokens signed with it live, and signs with the new key', async () => {
+      const before = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const oldKid = decodeProtectedHeader(before).kid;
+      const { active } = await server.app.get(SigningKeyService).rotate();
+      const after = await tokenFor(server.baseUrl, SEEDED.jwt);
+      expect(decodeProtectedHeader(after).kid).toBe(active);
+      const kids = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
+      expect(kids).toEqual([active, oldKid]);
+      const jwks = createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body);
+      await expect(jwtVerify(before, jwks)).resolves.toBeDefined();
+      await expect(jwtVerify(after, jwks)).resolves.toBeDefined();
+    });
+  });
+
+  describe('RFC 8414 metadata', () => {
+    it('is served at /.well-known/oauth-authorization-server/ms-auth-server (RFC 8414 §3, outside the base path)', async () => {
+      const reply = await call(`${server.origin}/.well-known/oauth-authorization-server/ms-auth-server`);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(reply.body).toEqual(METADATA);
+    });
+
+    it('is served at /ms-auth-server/.well-known/oauth-authorization-server with the same body', async () => {
+      const reply = await call(`${server.baseUrl}/.well-known/oauth-authorization-server`);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual(METADATA);
+    });
+  });
+
+  it('GET /ms-auth-server/health says the service and its database are up', async () => {
+    const reply = await call(`${server.baseUrl}/health`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      status: 'ok',
+      info: { database: { status: 'up' } },
+      error: {},
+      details: { database: { status: 'up' } },
+    });
+  });
+
+  it('GET /ms-auth-server/docs serves the Swagger UI', async () => {
+    const reply = await call(`${server.baseUrl}/docs`);
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('swagger-ui');
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const reply = await call(`${server.baseUrl}/nope`);
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ error: 'not_found', error_description: expect.any(String) });
+  });
+
+  it('answers a GET on the token endpoint with a JSON 404 and no stack trace', async () => {
+    const reply = await call(`${server.baseUrl}/oauth2/token`);
+    expect(reply.status).toBe(404);
+    expect(reply.text).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+});
