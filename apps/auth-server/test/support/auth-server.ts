@@ -34,7 +34,12 @@ export async function startAuthServer(db: TestDatabase, options: StartOptions = 
   Object.assign(process.env, env);
   try {
     const app = await createAuthServerApp();
-    await app.listen(port, '127.0.0.1');
+    try {
+      await app.listen(port, '127.0.0.1');
+    } catch (error) {
+      await app.close().catch(() => undefined);
+      throw error;
+    }
     const { port: actual } = app.getHttpServer().address() as AddressInfo;
     const origin = `http://127.0.0.1:${actual}`;
     return { app, origin, baseUrl: `${origin}/ms-auth-server`, close: () => app.close() };
