@@ -1,0 +1,87 @@
+import * as oidc from 'openid-client';
+import { freePort } from '@playground/database/testing';
+import { createTestDatabase, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+
+/**
+ * Interoperability with a client nobody here wrote: panva's openid-client v6, in plain OAuth 2.0
+ * mode (RFC 8414 discovery rather than OpenID Connect).
+ */
+describe('openid-client v6 interoperability', () => {
+  let db: TestDatabase;
+  let server: TestAuthServer;
+  let issuer: URL;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auth_interop');
+    // The issuer must name the real port: discovery checks that the metadata's issuer matches.
+    server = await startAuthServer(db, { port: await freePort() });
+    issuer = new URL(server.baseUrl);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  const discover = (client: { id: string; secret: string }, auth: (secret: string) => oidc.ClientAuth) =>
+    oidc.discovery(issuer, client.id, undefined, auth(client.secret), {
+      algorithm: 'oauth2', // RFC 8414: /.well-known/oauth-authorization-server/ms-auth-server
+      execute: [oidc.allowInsecureRequests], // plain http on loopback
+    });
+
+  it('discovers the server by RFC 8414 metadata', async () => {
+    const config = await discover(SEEDED.opaque, oidc.ClientSecretBasic);
+    const metadata = config.serverMetadata();
+    expect(metadata.issuer).toBe(issuer.href.replace(/\/$/, ''));
+    expect(metadata.token_endpoint).toBe(`${server.baseUrl}/oauth2/token`);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+  });
+
+  it('gets a token by the client credentials grant with ClientSecretBasic', async () => {
+    const config = await discover(SEEDED.opaque, oidc.ClientSecretBasic);
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'country.read' });
+    expect(tokens.token_type).toBe('bearer'); // openid-client lower-cases it
+    expect(tokens.scope).toBe('country.read');
+    expect(tokens.expires_in).toBe(14400);
+    expect(tokens.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('gets a JWT by the client credentials grant with ClientSecretPost', async () => {
+    const config = await discover(SEEDED.jwt, oidc.ClientSecretPost);
+    const tokens = await oidc.clientCredentialsGrant(config);
+    expect(tokens.access_token.split('.')).toHaveLength(3);
+    expect(tokens.scope).toBe('country.read customer.read customer.write');
+  });
+
+  it('introspects and then revokes tokens, after which introspection says inactive', async () => {
+    const owner = await discover(SEEDED.opaque, oidc.ClientSecretPost);
+    const introspector = await discover(SEEDED.jwt, oidc.ClientSecretBasic);
+    const { access_token } = await oidc.clientCredentialsGrant(owner, { scope: 'customer.read' });
+
+    const active = await oidc.tokenIntrospection(introspector, access_token);
+    expect(active).toMatchObject({ active: true, client_id: 'user-client-opaque', scope: 'customer.read', token_type: 'Bearer' });
+
+    await oidc.tokenRevocation(owner, access_token);
+    expect(await oidc.tokenIntrospection(introspector, access_token)).toEqual({ active: false });
+  });
+
+  it('revokes a JWT by its owner through openid-client', async () => {
+    const config = await discover(SEEDED.jwt, oidc.ClientSecretBasic);
+    const { access_token } = await oidc.clientCredentialsGrant(config);
+    expect((await oidc.tokenIntrospection(config, access_token)).active).toBe(true);
+    await oidc.tokenRevocation(config, access_token, { token_type_hint: 'access_token' });
+    expect((await oidc.tokenIntrospection(config, access_token)).active).toBe(false);
+  });
+
+  it('surfaces a wrong secret over Basic as a 401 with the Basic challenge (RFC 6749 §5.2)', async () => {
+    const config = await discover({ id: SEEDED.opaque.id, secret: 'wrong' }, oidc.ClientSecretBasic);
+    const error = await oidc.clientCredentialsGrant(config).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE', status: 401 });
+    expect((error as Error).cause).toEqual([{ scheme: 'basic', parameters: { realm: 'ms-auth-server', charset: 'UTF-8' } }]);
+  });
+
+  it('surfaces a wrong secret over client_secret_post as an invalid_client response body error', async () => {
+    const config = await discover({ id: SEEDED.opaque.id, secret: 'wrong' }, oidc.ClientSecretPost);
+    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+  });
+});
