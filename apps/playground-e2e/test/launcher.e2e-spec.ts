@@ -41,7 +41,7 @@ const alive = (pid: number) => processTable().some((p) => p.pid === pid);
 /** Runs shell blocks one after the other in one bash (variables carry over); each block's output. */
 async function runBlocks(blocks: string[]): Promise<string[]> {
   const marker = '@@step-done@@';
-  const script = ['set -e', ...blocks.map((block) => `${block}\necho; echo ${marker}`)].join('\n');
+  const script = ['set -e', ...blocks.map((block) => `{\n${block}\n} 2>&1\necho; echo ${marker}`)].join('\n');
   // Asynchronous, so the launcher's output keeps flowing into this test meanwhile.
   const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
   return stdout.split(marker).slice(0, blocks.length);
@@ -120,7 +120,8 @@ describe('npm start (tools/playground/start.mjs)', () => {
     const [noToken, getToken, withToken] = await runBlocks(blocks);
     expect(noToken).toMatch(/^HTTP\/1\.1 401/);
     expect(noToken).toMatch(/^www-authenticate: Bearer/im);
-    expect(getToken.trim()).toBe(''); // the token went into $TOKEN, not to the screen
+    // The token response is shown (through stderr) and the token kept in $TOKEN for step 3.
+    expect(JSON.parse(getToken)).toMatchObject({ token_type: 'Bearer', scope: 'country.read' });
     expect(withToken).toMatch(/^HTTP\/1\.1 200/);
     expect(withToken).toContain('{"code":"AUS","name":"AUSTRALIA"}');
   });
