@@ -14,6 +14,8 @@ module.exports = {
       target: 'node',
       compiler: 'swc',
       main: './src/main.ts',
+      // The client admin CLI (`npm run clients -- …`), built beside the server.
+      additionalEntryPoints: [{ entryName: 'cli', entryPath: './src/cli.ts' }],
       tsConfig: './tsconfig.app.json',
       
       optimization: false,
