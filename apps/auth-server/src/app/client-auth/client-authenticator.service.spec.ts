@@ -1,0 +1,103 @@
+import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
+import type { AuditService } from '../audit/audit.service';
+import type { ClientRepository } from '../clients/client.repository';
+import type { SecretHasher } from '../clients/secret-hasher';
+import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import { aClient, aConfig } from '../testing/fixtures';
+import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientSecretBasicMethod } from './client-secret-basic.method';
+import { ClientSecretPostMethod } from './client-secret-post.method';
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
+  let client = aClient();
+  const hasher = {
+    verify: jest.fn(async (hash: string, secret: string) => hash === `hash(${secret})`),
+    verifyDummy: jest.fn(async () => false as const),
+  };
+  const repository = { findWithSecretHash: jest.fn(async (id: string) => (id === client.clientId ? { client, secretHash: 'hash(right)' } : undefined)) };
+  const audit = { record: jest.fn(async () => undefined) };
+  let cache: SecretVerificationCache;
+  let authenticator: ClientAuthenticator;
+
+  beforeEach(() => {
+    jest.clearAllMocks();
+    client = aClient();
+    cache = new SecretVerificationCache(aConfig());
+    authenticator = new ClientAuthenticator(
+      [new ClientSecretBasicMethod(), new ClientSecretPostMethod()],
+      repository as unknown as ClientRepository,
+      hasher as unknown as SecretHasher,
+      cache,
+      audit as unknown as AuditService,
+    );
+  });
+
+  const viaBasic = (secret: string, id = client.clientId) => ({ headers: { authorization: basic(id, secret) }, params: {} });
+  const viaPost = (secret: string, id = client.clientId) => ({ headers: {}, params: { client_id: id, client_secret: secret } });
+
+  async function failure(promise: Promise<unknown>): Promise<InvalidClientError> {
+    const error = await promise.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidClientError);
+    return error as InvalidClientError;
+  }
+
+  it('authenticates by client_secret_basic and by client_secret_post', async () => {
+    await expect(authenticator.authenticate(viaBasic('right'))).resolves.toBe(client);
+    await expect(authenticator.authenticate(viaPost('right'))).resolves.toBe(client);
+  });
+
+  it('refuses two methods at once with invalid_request', async () => {
+    const request = { headers: { authorization: basic(client.clientId, 'right') }, params: { client_secret: 'right' } };
+    await expect(authenticator.authenticate(request)).rejects.toThrow(InvalidRequestError);
+  });
+
+  it('refuses no authentication with invalid_client and a Basic challenge', async () => {
+    const error = await failure(authenticator.authenticate({ headers: {}, params: { client_id: 'x' } }));
+    expect(error.basicChallenge).toBe(true);
+  });
+
+  it('refuses a wrong secret: Basic challenge only when Basic was used; audited without the secret', async () => {
+    expect((await failure(authenticator.authenticate(viaBasic('wrong')))).basicChallenge).toBe(true);
+    expect((await failure(authenticator.authenticate(viaPost('wrong')))).basicChallenge).toBe(false);
+    expect(audit.record).toHaveBeenCalledWith('client_auth_failed', client.clientId, { method: 'client_secret_post', reason: 'wrong secret' });
+    expect(JSON.stringify(audit.record.mock.calls)).not.toContain('wrong"');
+  });
+
+  it('checks an unknown client id against the dummy hash, so it costs what a wrong secret costs', async () => {
+    const error = await failure(authenticator.authenticate(viaPost('whatever', 'nobody')));
+    expect(hasher.verifyDummy).toHaveBeenCalledWith('whatever');
+    expect(error.description).toBe('client authentication failed');
+  });
+
+  it('refuses a method the client is not registered for', async () => {
+    client = aClient({ authMethods: ['client_secret_basic'] });
+    await failure(authenticator.authenticate(viaPost('right')));
+  });
+
+  it('refuses a disabled client even with the right secret', async () => {
+    client = aClient({ enabled: false });
+    await failure(authenticator.authenticate(viaBasic('right')));
+  });
+
+  it('uses the verification cache for a repeated correct secret, never for a wrong one', async () => {
+    await authenticator.authenticate(viaBasic('right'));
+    await authenticator.authenticate(viaBasic('right'));
+    expect(hasher.verify).toHaveBeenCalledTimes(1);
+    await failure(authenticator.authenticate(viaBasic('wrong')));
+    await failure(authenticator.authenticate(viaBasic('wrong')));
+    expect(hasher.verify).toHaveBeenCalledTimes(3);
+  });
+
+  it('ignores cached verifications once the secret version moved on (rotation elsewhere)', async () => {
+    await authenticator.authenticate(viaBasic('right'));
+    client = aClient({ secretVersion: 2 });
+    await authenticator.authenticate(viaBasic('right'));
+    expect(hasher.verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('accepts only the methods an endpoint allows', async () => {
+    await failure(authenticator.authenticate(viaPost('right'), ['client_secret_basic']));
+  });
+});
