@@ -36,9 +36,10 @@ describe('a restart keeps clients, tokens and keys', () => {
     await server.close();
     server = undefined;
 
-    server = await startAuthServer(db);
+    const restarted = await startAuthServer(db);
+    server = restarted;
     const introspect = (token: string) =>
-      postForm(`${server!.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
+      postForm(`${restarted.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
     expect((await introspect(opaque)).body).toMatchObject({ active: true, client_id: 'user-client-opaque' });
     expect((await introspect(jwt)).body).toMatchObject({ active: true, client_id: 'service-client-jwt' });
     const kidsAfter = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);

@@ -78,7 +78,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
         client_id: 'service-client-jwt',
         scope: 'customer.read country.read',
       });
-      expect(claims.exp! - claims.iat!).toBe(14400);
+      expect(Number(claims.exp) - Number(claims.iat)).toBe(14400);
       expect(claims.nbf).toBe(claims.iat);
     });
 

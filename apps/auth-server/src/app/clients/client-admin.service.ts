@@ -42,7 +42,9 @@ export class ClientAdminService {
       throw new Error(`client "${client.clientId}" already exists`);
     }
     await this.audit.record('client_created', client.clientId, { tokenFormat: client.tokenFormat, scopes: client.scopes });
-    return { client: (await this.clients.find(client.clientId))!, secret };
+    const created = await this.clients.find(client.clientId);
+    if (!created) throw new Error(`client "${client.clientId}" vanished right after creation`);
+    return { client: created, secret };
   }
 
   /** Idempotent registration with a given secret (the seed). True if it was created now. */
