@@ -92,7 +92,7 @@ export function resolveOptions(options: BearerAuthOptions): ResolvedBearerAuthOp
     issuer: options.issuer,
     mode: options.mode ?? d.mode,
     introspection: { ...d.introspection, ...stripUndefined(options.introspection ?? {}) },
-    revocation: { ...d.revocation, ...stripUndefined(options.revocation ?? {}) },
+    revocation: revocationOptions(options.revocation ?? {}),
     jwt: { ...d.jwt, ...stripUndefined(options.jwt ?? {}) },
     httpTimeoutMs: options.httpTimeoutMs ?? d.httpTimeoutMs,
     maxTokenLength: options.maxTokenLength ?? d.maxTokenLength,
@@ -108,6 +108,13 @@ export interface BearerAuthAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
 }
 
 export const BEARER_AUTH_OPTIONS = Symbol('BEARER_AUTH_OPTIONS');
+
+/** A poll interval above half the default window widens the window with it (never below 10 s). */
+function revocationOptions(given: NonNullable<BearerAuthOptions['revocation']>): ResolvedBearerAuthOptions['revocation'] {
+  const pollIntervalSeconds = given.pollIntervalSeconds ?? BEARER_AUTH_DEFAULTS.revocation.pollIntervalSeconds;
+  const windowSeconds = given.windowSeconds ?? Math.max(BEARER_AUTH_DEFAULTS.revocation.windowSeconds, 2 * pollIntervalSeconds);
+  return { pollIntervalSeconds, windowSeconds };
+}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
