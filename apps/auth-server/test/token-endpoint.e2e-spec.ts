@@ -162,6 +162,24 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
       expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'missing parameter "grant_type"' });
     });
 
+    it.each([
+      ['percent-encoded non-UTF-8 bytes', 'grant_type=client_credentials&client_id=%FF%FE&client_secret=%C3%28'],
+      ['raw non-UTF-8 bytes', Buffer.from([0x67, 0x3d, 0xff, 0xfe, 0x26, 0x61, 0x3d, 0x80])],
+      ['an SQL-ish client id', "grant_type=client_credentials&client_id=x'%20OR%201=1--&client_secret=x"],
+      ['a malformed percent escape', 'grant_type=client_credentials&client_id=%ZZ&client_secret=%'],
+    ])('answers a form with %s with a JSON 4xx, never a 500', async (_what, body) => {
+      const reply = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body });
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+      expect(reply.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+    });
+
+    it('answers oversized headers with a JSON 431', async () => {
+      const reply = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM, 'x-big': 'a'.repeat(20_000) }, body: 'a=b' });
+      expect(reply.status).toBe(431);
+      expect(reply.body).toEqual({ error: 'request_header_fields_too_large', error_description: 'request headers are too large' });
+    });
+
     it('answers an oversized body with 413 and a JSON error', async () => {
       const reply = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body: `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}` });
       expect(reply.status).toBe(413);
