@@ -1,6 +1,14 @@
 import { iso3166Countries } from '../src/app/countries/iso-3166';
 import { startMsSystem, type MsSystemUnderTest } from './support/ms-system';
 
+interface Page {
+  items: { code: string; name: string }[];
+  page: number;
+  size: number;
+  total: number;
+}
+const page = async (response: Response) => (await response.json()) as Page;
+
 describe('ms-system countries over HTTP (real PostgreSQL)', () => {
   let ms: MsSystemUnderTest;
   let token: string;
@@ -79,7 +87,7 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
     it('defaults to page 1, size 20', async () => {
       const response = await get('/country');
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await page(response);
       expect(Object.keys(body)).toEqual(['items', 'page', 'size', 'total']);
       expect(body).toMatchObject({ page: 1, size: 20, total: 249 });
       expect(body.items).toHaveLength(20);
@@ -88,11 +96,11 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
 
     it('pages through all 249 countries, each exactly once, matching the ISO dataset', async () => {
       const seen: { code: string; name: string }[] = [];
-      for (let page = 1; ; page++) {
-        const response = await get(`/country?page=${page}&size=50`);
+      for (let n = 1; ; n++) {
+        const response = await get(`/country?page=${n}&size=50`);
         expect(response.status).toBe(200);
-        const body = await response.json();
-        expect(body).toMatchObject({ page, size: 50, total: 249 });
+        const body = await page(response);
+        expect(body).toMatchObject({ page: n, size: 50, total: 249 });
         if (body.items.length === 0) break;
         seen.push(...body.items);
       }
@@ -107,8 +115,8 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
     });
 
     it('size 100 is allowed; the last page is short; a page past the end is empty', async () => {
-      expect((await (await get('/country?page=1&size=100')).json()).items).toHaveLength(100);
-      expect((await (await get('/country?page=3&size=100')).json()).items).toHaveLength(49);
+      expect((await page(await get('/country?page=1&size=100'))).items).toHaveLength(100);
+      expect((await page(await get('/country?page=3&size=100'))).items).toHaveLength(49);
       expect(await (await get('/country?page=4&size=100')).json()).toEqual({ items: [], page: 4, size: 100, total: 249 });
     });
 
@@ -142,7 +150,7 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
 
     it('serves Swagger UI at /ms-system/docs with bearer auth declared', async () => {
       expect((await fetch(`${ms.url}/docs`)).status).toBe(200);
-      const spec = await (await fetch(`${ms.url}/docs-json`)).json();
+      const spec = (await (await fetch(`${ms.url}/docs-json`)).json()) as { components: { securitySchemes: Record<string, unknown> }; paths: Record<string, unknown> };
       expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/ms-system/country/code/{code}', '/ms-system/country']));
     });
