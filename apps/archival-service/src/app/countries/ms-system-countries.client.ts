@@ -44,7 +44,7 @@ export class MsSystemCountriesClient {
       if (page >= 10_000) throw new CountrySourceError('ms-system pagination does not end');
     }
     if (byCode.size !== total) this.logger.warn(`ms-system reported ${total} countries, read ${byCode.size}`);
-    return [...byCode.values()];
+    return Array.from(byCode.values());
   }
 
   private fetchPage(page: number): Promise<z.infer<typeof countryPage>> {
