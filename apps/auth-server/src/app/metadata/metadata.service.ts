@@ -46,6 +46,6 @@ export class MetadataService {
   /** Paths outside the global prefix: the RFC 8414 §3 path for this issuer (and the contract's). */
   rootPaths(basePath: string): string[] {
     const issuerPath = new URL(this.config.ISSUER).pathname.replace(/\/+$/, '');
-    return [...new Set([`${WELL_KNOWN}${issuerPath}`, `${WELL_KNOWN}${basePath}`])];
+    return Array.from(new Set([`${WELL_KNOWN}${issuerPath}`, `${WELL_KNOWN}${basePath}`]));
   }
 }

@@ -25,7 +25,7 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   grantedScopes(registered: string[], requested: string | undefined): string[] {
     if (requested === undefined || requested.trim() === '') return [...registered];
-    const wanted = [...new Set(parseScope(requested))];
+    const wanted = Array.from(new Set(parseScope(requested)));
     const unknown = wanted.filter((scope) => !SCOPE_TOKEN.test(scope) || !registered.includes(scope));
     if (unknown.length) {
       throw new InvalidScopeError('the requested scope is invalid, unknown, or not allowed for this client', {
