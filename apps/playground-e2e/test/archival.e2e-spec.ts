@@ -102,7 +102,7 @@ describe('archival-service ↔ auth-server ↔ ms-system (built apps, real Postg
     expect((await runNow()).status).toBe('succeeded');
     expect((await runNow()).status).toBe('succeeded');
     expect(archivalOutput().match(TOKEN_LINE)).toHaveLength(1);
-    expect(archivalOutput()).toMatch(/requested a new access token for archival-service \(scope "country\.read"\), expires in 14[34]\d\d s/);
+    expect(archivalOutput()).toMatch(/requested a new access token for archival-service \(scope country\.read\), expires in 14[34]\d\d s/);
 
     const list = (await (await fetch(`${archivalUrl()}/runs`)).json()) as RunJson[];
     expect(list[2]).toEqual(done); // latest first

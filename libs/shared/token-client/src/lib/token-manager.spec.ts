@@ -69,7 +69,7 @@ describe('ClientCredentialsTokenManager', () => {
     it('logs one line per token request, without the token or the secret', async () => {
       const tokens = manager();
       for (let i = 0; i < 5; i++) await tokens.getAccessToken();
-      expect(logs).toEqual(['log requested a new access token for archival-service (scope "country.read"), expires in 3600 s']);
+      expect(logs).toEqual(['log requested a new access token for archival-service (scope country.read), expires in 3600 s']);
       expect(logs.join('\n')).not.toMatch(/token-1|archival-service-secret/);
     });
   });

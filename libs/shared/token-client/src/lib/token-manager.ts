@@ -171,7 +171,7 @@ export class ClientCredentialsTokenManager {
     this.requests++;
     this.logger.log(
       `requested a new access token for ${this.options.clientId}` +
-        `${payload.scope ? ` (scope "${payload.scope}")` : ''}, expires in ${lifetimeSeconds} s`,
+        `${payload.scope ? ` (scope ${payload.scope})` : ''}, expires in ${lifetimeSeconds} s`,
     );
     return {
       accessToken: payload.access_token,
