@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@playground/http-kit';
 import { AuditModule } from './audit/audit.module';
@@ -17,7 +17,8 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 /** The authorization server: one module per concern. */
 @Module({
   imports: [
-    LoggerModule.forRoot(loggerParams('auth-server')),
+    // Named wildcard: path-to-regexp 8 (Nest 11) warns about nestjs-pino's default bare `*`.
+    LoggerModule.forRoot({ ...loggerParams('auth-server'), forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }] }),
     AuthServerConfigModule,
     authServerDatabase(),
     AuditModule,

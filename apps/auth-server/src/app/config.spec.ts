@@ -1,0 +1,32 @@
+import { configSchema, loadAuthServerConfig } from './config';
+
+describe('auth-server configuration (zod, validated at boot)', () => {
+  it('has the playground defaults', () => {
+    expect(configSchema.parse({})).toEqual({
+      NODE_ENV: 'development',
+      PORT: 8085,
+      HOST: '127.0.0.1',
+      ISSUER: 'http://localhost:8085/ms-auth-server',
+      SEEDED_TOKEN_LIFETIME_SECONDS: 14400,
+      DEFAULT_TOKEN_LIFETIME_SECONDS: 300,
+      ARCHIVAL_CLIENT_SECRET: 'archival-service-secret',
+      SECRET_CACHE_TTL_SECONDS: 60,
+      SECRET_CACHE_MAX_ENTRIES: 10000,
+      SIGNING_KEY_REFRESH_SECONDS: 30,
+    });
+  });
+
+  it('reads overrides from the environment and drops a trailing slash from the issuer', () => {
+    const config = loadAuthServerConfig({ PORT: '9000', ISSUER: 'https://auth.example/ms-auth-server/', NODE_ENV: 'production' });
+    expect(config).toMatchObject({ PORT: 9000, ISSUER: 'https://auth.example/ms-auth-server', NODE_ENV: 'production' });
+  });
+
+  it('fails at boot naming the bad variable, never echoing a value', () => {
+    expect(() => loadAuthServerConfig({ PORT: 'eighty', ARCHIVAL_CLIENT_SECRET: '' })).toThrow(/PORT[\s\S]*ARCHIVAL_CLIENT_SECRET/);
+    try {
+      loadAuthServerConfig({ ISSUER: 'not a url with secret-ish-value' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('secret-ish-value');
+    }
+  });
+});
