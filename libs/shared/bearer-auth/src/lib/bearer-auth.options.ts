@@ -45,6 +45,9 @@ export interface BearerAuthOptions {
     jwksCooldownSeconds?: number;
     /** A JWKS older than this is refetched on the next verification. */
     jwksMaxAgeSeconds?: number;
+    /** How long a verified JWT (by SHA-256 of its bytes) skips the signature check; never past exp. 0 disables. */
+    verifiedCacheTtlSeconds?: number;
+    verifiedCacheMaxEntries?: number;
   };
   /** Timeout of every call to the authorization server. */
   httpTimeoutMs?: number;
@@ -79,7 +82,7 @@ export const BEARER_AUTH_DEFAULTS = {
     cacheMaxEntries: 10_000,
   },
   revocation: { pollIntervalSeconds: 5, windowSeconds: 10 },
-  jwt: { clockToleranceSeconds: 30, jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600 },
+  jwt: { clockToleranceSeconds: 30, jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600, verifiedCacheTtlSeconds: 60, verifiedCacheMaxEntries: 10_000 },
   httpTimeoutMs: 5_000,
   // RS256 JWTs of this playground are ~800 bytes; 4 KiB leaves room and bounds hashing work.
   maxTokenLength: 4096,

@@ -1,5 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { BearerError, parseScope, type AuthenticatedClient } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
@@ -24,19 +26,36 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  *
  * `aud` is not checked: in this playground the auth-server sets `aud` to the client itself
  * (CONTRACT.md), not to resource servers.
+ *
+ * Verified tokens are remembered (keyed by SHA-256 of the whole token, signature included, so
+ * only the identical bytes hit) for at most `verifiedCacheTtlSeconds` and never past `exp`: an
+ * RS256 check through WebCrypto costs far more than the rest of a request. Revocation is checked
+ * by the caller on every request, cached or not.
  */
 @Injectable()
 export class JwtTokenVerifier implements TokenVerifier {
-  private readonly logger = new Logger('BearerAuth');
   private keys?: { uri: string; source: KeySource };
+  private readonly verified: LRUCache<string, AuthenticatedClient>;
 
   constructor(
     @Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions,
     private readonly authServer: AuthorizationServerClient,
-  ) {}
+  ) {
+    this.verified = new LRUCache({ max: options.jwt.verifiedCacheMaxEntries });
+  }
 
   async verify(token: string): Promise<AuthenticatedClient> {
     if (!isWellFormedToken(token, this.options.maxTokenLength)) throw BearerError.invalidToken('the access token is malformed');
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = this.verified.get(key);
+    if (cached && cached.expiresAt + this.options.jwt.clockToleranceSeconds > Date.now() / 1000) return cached;
+    const client = await this.verifySignatureAndClaims(token);
+    const ttlSeconds = Math.min(this.options.jwt.verifiedCacheTtlSeconds, client.expiresAt - Math.floor(Date.now() / 1000));
+    if (ttlSeconds > 0) this.verified.set(key, client, { ttl: ttlSeconds * 1000 });
+    return client;
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<AuthenticatedClient> {
     let issuer: string;
     let keys: KeySource;
     try {
