@@ -11,8 +11,9 @@
 // while Nx builds. Options: `--no-build` (or PLAYGROUND_SKIP_BUILD=1) runs what is in dist/.
 // Ports: AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { formatLogLine } from './logs.mjs';
@@ -84,6 +85,10 @@ async function shutdown(reason, exitCode) {
   process.exit(exitCode);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(sig, 0));
+// `kill <npm's pid>` stops npm and its shell without passing the signal on; this script is then
+// re-parented. Notice it and shut down as if signalled, rather than run on unattended.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && shutdown('parent process gone', 0), 1000).unref();
 const fail = (message) => {
   say(paint(31, message));
   return shutdown('error', 1);
@@ -101,9 +106,11 @@ function build() {
     return Promise.resolve();
   }
   say(`building ${apps.map((a) => a.name).join(', ')} (Nx + SWC; cached after the first run)…`);
+  const nxPackage = createRequire(join(root, 'package.json')).resolve('nx/package.json');
+  const nxBin = join(dirname(nxPackage), JSON.parse(readFileSync(nxPackage, 'utf8')).bin.nx);
   const nx = run(
     process.execPath,
-    [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
+    [nxBin, 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
     { env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } },
   );
   let output = '';

@@ -38,13 +38,13 @@ function descendants(pid: number): number[] {
 
 const alive = (pid: number) => processTable().some((p) => p.pid === pid);
 
-/** Runs shell blocks one after the other in one bash (variables carry over); each block's output. */
+/** Runs shell blocks one after the other in one bash (variables carry over); each block's stdout. */
 async function runBlocks(blocks: string[]): Promise<string[]> {
   const marker = '@@step-done@@';
-  const script = ['set -e', ...blocks.map((block) => `{\n${block}\n} 2>&1\necho; echo ${marker}`)].join('\n');
+  const script = ['set -e', ...blocks.map((block) => `${block}\necho; echo ${marker}`)].join('\n');
   // Asynchronous, so the launcher's output keeps flowing into this test meanwhile.
   const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
-  return stdout.split(marker).slice(0, blocks.length);
+  return stdout.split(marker).slice(0, blocks.length).map((output) => output.trim());
 }
 
 describe('npm start (tools/playground/start.mjs)', () => {
@@ -117,10 +117,11 @@ describe('npm start (tools/playground/start.mjs)', () => {
       .filter(Boolean);
     expect(blocks).toHaveLength(3);
 
-    const [noToken, getToken, withToken] = await runBlocks(blocks);
+    // Pasted as printed; only the scratch files move from /tmp to this test's own directory.
+    const [noToken, getToken, withToken] = await runBlocks(blocks.map((block) => block.replaceAll('/tmp/', `${dir}/`)));
     expect(noToken).toMatch(/^HTTP\/1\.1 401/);
     expect(noToken).toMatch(/^www-authenticate: Bearer/im);
-    // The token response is shown (through stderr) and the token kept in $TOKEN for step 3.
+    // The token response is shown, and the token kept in $TOKEN for step 3.
     expect(JSON.parse(getToken)).toMatchObject({ token_type: 'Bearer', scope: 'country.read' });
     expect(withToken).toMatch(/^HTTP\/1\.1 200/);
     expect(withToken).toContain('{"code":"AUS","name":"AUSTRALIA"}');
