@@ -122,6 +122,27 @@ describe('README walkthrough', () => {
     for (const step of steps) expect(step.command).not.toMatch(/127\.0\.0\.1/); // the README uses the public URLs
   });
 
+  it('documents every environment variable the apps read, in its table', () => {
+    for (const app of ['auth-server', 'ms-system', 'archival-service']) {
+      const config = readFileSync(resolve(root, 'apps', app, 'src/app/config.ts'), 'utf8');
+      const names = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map(([, name]) => name);
+      expect(names.length).toBeGreaterThan(3);
+      expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    }
+  });
+
+  it('has every request of the walkthrough in docs/playground.http', () => {
+    const collection = readFileSync(resolve(root, 'docs/playground.http'), 'utf8')
+      .replaceAll('{{authServer}}', 'http://localhost:8085/ms-auth-server')
+      .replaceAll('{{msSystem}}', 'http://localhost:8091/ms-system')
+      .replaceAll('{{archival}}', 'http://localhost:8282/archival-service');
+    const urls = steps.flatMap((step) => [...step.command.matchAll(/"?(http:\/\/localhost:\d+[^\s"]*)/g)].map(([, url]) => url));
+    expect(urls.length).toBeGreaterThan(10);
+    // `$RUN` in the README is `{{run.response.body.id}}` there.
+    const missing = urls.filter((url) => !collection.includes(url.replace(/\$\w+/, '{{')));
+    expect(missing).toEqual([]);
+  });
+
   it('answers every step as the README shows', async () => {
     // The README's URLs, pointed at this test's ports.
     const here = (text: string) =>
