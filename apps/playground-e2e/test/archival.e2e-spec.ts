@@ -28,7 +28,7 @@ describe('archival-service ↔ auth-server ↔ ms-system (built apps, real Postg
   const archivalUrl = () => playground.url('archival-service');
   const archivalOutput = () => archivalOutputs.map((read) => read()).join('\n');
 
-  async function startArchival(): Promise<void> {
+  async function startArchival(env: Record<string, string> = {}): Promise<() => string> {
     const app = await playground.start('archival-service', {
       // Everything to ms-system goes through the recording proxy; the schedule is off so that
       // only the runs this suite triggers happen.
@@ -37,8 +37,11 @@ describe('archival-service ↔ auth-server ↔ ms-system (built apps, real Postg
       ARCHIVAL_RETRY_ATTEMPTS: String(ATTEMPTS),
       ARCHIVAL_RETRY_INITIAL_DELAY_MS: '100',
       ARCHIVAL_RETRY_MAX_DELAY_MS: '500',
+      ...env,
     });
-    archivalOutputs.push(() => app.output());
+    const output = () => app.output();
+    archivalOutputs.push(output);
+    return output;
   }
 
   async function trigger(body?: unknown): Promise<{ status: number; run: RunJson }> {
@@ -173,6 +176,25 @@ describe('archival-service ↔ auth-server ↔ ms-system (built apps, real Postg
     expect(seen[1].token).not.toBe(token);
     expect(seen.slice(1).every((r) => r.status === 200 && r.token === seen[1].token)).toBe(true);
     expect(archivalOutput().match(TOKEN_LINE)).toHaveLength(tokenLines + 1);
+  });
+
+  it('on a schedule (ARCHIVAL_CRON), each scheduled run archives 249 countries, and one token serves them all', async () => {
+    const since = new Date();
+    const output = await startArchival({ ARCHIVAL_CRON: '*/2 * * * * *' });
+    const deadline = Date.now() + 30_000;
+    let runs: RunJson[] = [];
+    for (;;) {
+      const all = (await (await fetch(`${archivalUrl()}/runs`)).json()) as RunJson[];
+      runs = all.filter((r) => r.slot.startsWith('cron:') && r.status === 'succeeded' && Date.parse(r.slot.slice(5)) >= since.getTime() - 1000);
+      if (runs.length >= 3) break;
+      if (Date.now() > deadline) throw new Error(`only ${runs.length} scheduled runs succeeded`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    for (const run of runs) {
+      expect(run.slot).toMatch(/^cron:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:[0-5][02468]Z$/);
+      expect(run.countriesArchived).toBe(249);
+    }
+    expect(output().match(TOKEN_LINE)).toHaveLength(1);
   });
 
   it('never logs the secret or a token', () => {
