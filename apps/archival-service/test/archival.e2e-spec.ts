@@ -174,7 +174,7 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
     expect((await get('/runs?limit=0')).status).toBe(400);
   });
 
-  it('POST /runs refuses a malformed slot with a JSON 400', async () => {
+  it('POST /runs refuses a malformed slot or body with a JSON 4xx', async () => {
     for (const slot of ['cron:yesterday', 'manual:1', "cron:2026-11-23T10:51:00Z'; DROP TABLE archive_runs; --"]) {
       const response = await fetch(`${base}/runs`, {
         method: 'POST',
@@ -186,6 +186,27 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
     }
     const broken = await fetch(`${base}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"slot":' });
     expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: 'invalid_request' });
+    const text = await fetch(`${base}/runs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'run' });
+    expect(text.status).toBe(400);
+    expect(await text.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the body must be empty or a JSON object such as {"slot":"cron:2026-11-23T10:51:00Z"}',
+    });
+    const huge = await fetch(`${base}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slot: 'x'.repeat(200_000) }),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('serves Swagger UI at /archival-service/docs', async () => {
+    const ui = await fetch(`${base}/docs`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    const spec = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths).sort()).toEqual(['/archival-service/health', '/archival-service/runs', '/archival-service/runs/{id}']);
   });
 
   describe('idempotency per slot (UNIQUE slot in Postgres)', () => {
