@@ -80,6 +80,7 @@ async function shutdown(reason, exitCode) {
   stopping = true;
   say(`${reason}: stopping the apps, then PostgreSQL…`);
   await Promise.all([...children].filter((c) => c !== postgres).map((c) => stop(c)));
+  say('apps stopped');
   if (postgres) await stop(postgres, 15_000);
   say('stopped.');
   process.exit(exitCode);
@@ -169,7 +170,11 @@ function startApp(app, databaseUrl) {
     AUTH_SERVER_URL: env.AUTH_SERVER_URL ?? publicUrl(authServer),
     MS_SYSTEM_URL: env.MS_SYSTEM_URL ?? publicUrl(msSystem),
   };
-  const child = run(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app.name, 'main.js')], { env: appEnv });
+  const main = join(root, 'dist/apps', app.name, 'main.js');
+  const child = run(process.execPath, ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), main], {
+    env: appEnv,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   prefixLines(child.stdout, app.name, app.color, formatLogLine);
   prefixLines(child.stderr, app.name, app.color, formatLogLine);
   child.exited.then((code) => {

@@ -47,18 +47,46 @@ async function runBlocks(blocks: string[]): Promise<string[]> {
   return stdout.split(marker).slice(0, blocks.length).map((output) => output.trim());
 }
 
+interface Launcher {
+  process: ChildProcess;
+  output(): string;
+  /** Its processes (apps, Postgres helper, Postgres) once the walkthrough is printed. */
+  children: number[];
+}
+
+/** Starts the launcher as `npm start` would (built apps, own embedded Postgres) and waits for the walkthrough. */
+async function startLauncher(env: NodeJS.ProcessEnv): Promise<Launcher> {
+  let output = '';
+  const child = spawn(process.execPath, ['tools/playground/start.mjs', '--no-build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('Ctrl-C stops everything')) {
+    if (child.exitCode !== null) throw new Error(`the launcher exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`no walkthrough after 90 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { process: child, output: () => output, children: descendants(child.pid as number) };
+}
+
+async function waitUntilGone(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  return pids.filter(alive);
+}
+
 describe('npm start (tools/playground/start.mjs)', () => {
   let dir: string;
-  let launcher: ChildProcess;
-  let output = '';
-  let children: number[] = [];
+  let env: NodeJS.ProcessEnv;
+  let launcher: Launcher;
   const ports = { auth: 0, ms: 0, archival: 0, pg: 0 };
+  const everything: number[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'playground-launcher-'));
     chmodSync(dir, 0o755); // as root, Postgres runs as its own user and must enter the dir
     Object.assign(ports, { auth: await freePort(), ms: await freePort(), archival: await freePort(), pg: await freePort() });
-    const env: NodeJS.ProcessEnv = {
+    env = {
       ...process.env,
       AUTH_SERVER_PORT: String(ports.auth),
       MS_SYSTEM_PORT: String(ports.ms),
@@ -71,37 +99,29 @@ describe('npm start (tools/playground/start.mjs)', () => {
     for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'ISSUER', 'AUTH_SERVER_URL', 'MS_SYSTEM_URL']) {
       delete env[name];
     }
-    launcher = spawn(process.execPath, ['tools/playground/start.mjs', '--no-build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 90_000;
-    while (!output.includes('Ctrl-C stops everything')) {
-      if (launcher.exitCode !== null) throw new Error(`the launcher exited with ${launcher.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`no walkthrough after 90 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    children = descendants(launcher.pid as number);
+    launcher = await startLauncher(env);
+    everything.push(...launcher.children);
   }, 120_000);
 
   afterAll(async () => {
-    if (launcher && launcher.exitCode === null) {
-      launcher.kill('SIGTERM');
-      await new Promise((r) => launcher.once('exit', r));
+    if (launcher && launcher.process.exitCode === null && launcher.process.signalCode === null) {
+      launcher.process.kill('SIGTERM');
+      await new Promise((r) => launcher.process.once('exit', r));
     }
     // Belt and braces after a failed assertion: nothing of ours may outlive the test.
-    for (const pid of children.filter(alive)) process.kill(pid, 'SIGKILL');
+    for (const pid of everything.filter(alive)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('prefixes every app log line with the app name', () => {
     for (const app of ['auth-server', 'ms-system', 'archival-service']) {
-      expect(output).toMatch(new RegExp(`^${app}\\s*│ `, 'm'));
+      expect(launcher.output()).toMatch(new RegExp(`^${app}\\s*│ `, 'm'));
     }
-    expect(output).toMatch(/✔ ready in \d+\.\d s/);
+    expect(launcher.output()).toMatch(/✔ ready in \d+\.\d s/);
   });
 
   it('prints a walkthrough with the real URLs, and it works pasted into a shell', async () => {
-    const printed = output.slice(output.indexOf('Try the seed walkthrough'));
+    const printed = launcher.output().slice(launcher.output().indexOf('Try the seed walkthrough'));
     expect(printed).toContain(`http://localhost:${ports.ms}/ms-system/country/code/AUS`);
     expect(printed).toContain(`http://localhost:${ports.auth}/ms-auth-server/oauth2/token`);
     // The shell blocks: indented lines between blank lines, comments dropped.
@@ -127,20 +147,36 @@ describe('npm start (tools/playground/start.mjs)', () => {
     expect(withToken).toContain('{"code":"AUS","name":"AUSTRALIA"}');
   });
 
-  it('stops the apps and PostgreSQL on SIGTERM, leaving no process behind', async () => {
-    // The apps and Postgres (through its helper) are all there while it runs.
-    const table = processTable();
-    const running = table.filter((p) => children.includes(p.pid)).map((p) => p.args);
+  it('stops the apps, then PostgreSQL, on SIGTERM, and exits 0 leaving no process behind', async () => {
+    const running = processTable()
+      .filter((p) => launcher.children.includes(p.pid))
+      .map((p) => p.args);
     for (const app of ['auth-server', 'ms-system', 'archival-service']) {
       expect(running.some((args) => args.includes(`dist/apps/${app}/main.js`))).toBe(true);
     }
     expect(running.some((args) => /postgres -D /.test(args) && args.includes(dir))).toBe(true);
 
-    launcher.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => launcher.once('exit', (c) => r(c)));
+    launcher.process.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => launcher.process.once('exit', (c) => r(c)));
     expect(code).toBe(0);
+    const output = launcher.output();
     expect(output).toContain('stopped.');
-    expect(children.filter(alive)).toEqual([]);
+    // Apps first: Postgres reports its shutdown only after every app has exited.
+    expect(output.indexOf('apps stopped')).toBeGreaterThan(output.indexOf('SIGTERM: stopping'));
+    expect(output.lastIndexOf('database system is shut down')).toBeGreaterThan(output.indexOf('apps stopped'));
+    expect(launcher.children.filter(alive)).toEqual([]);
     expect(processTable().filter((p) => p.args.includes(dir))).toEqual([]);
   }, 60_000);
+
+  it('reuses its data on a second start, and leaves nothing behind even when killed with SIGKILL', async () => {
+    launcher = await startLauncher(env);
+    everything.push(...launcher.children);
+    expect(launcher.output()).not.toContain('first start: initialising');
+    expect(launcher.output()).toContain('✔ PostgreSQL ready');
+
+    launcher.process.kill('SIGKILL');
+    // The apps (IPC channel closed) and the Postgres helper notice and stop on their own.
+    expect(await waitUntilGone(launcher.children, 20_000)).toEqual([]);
+    expect(processTable().filter((p) => p.args.includes(dir))).toEqual([]);
+  }, 120_000);
 });
