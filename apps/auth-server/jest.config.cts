@@ -7,8 +7,4 @@ module.exports = {
   globalTeardown: '../../libs/shared/database/src/testing/global-teardown.ts',
   // argon2id, RSA key generation and Postgres make boots take seconds, not milliseconds.
   testTimeout: 30_000,
-  // The preset's ESM-only list, plus what @fastify/static (Swagger UI) pulls in.
-  transformIgnorePatterns: [
-    'node_modules/(?!(jose|openid-client|oauth4webapi|p-retry|is-network-error|content-disposition)/)(?!@fastify/static/node_modules/content-disposition/)',
-  ],
 };
