@@ -32,14 +32,8 @@ export async function createApp(module: Type<unknown>, options: CreateAppOptions
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(options.basePath.replace(/^\//, ''));
   app.useGlobalFilters(filter);
-  // Errors Fastify raises before a route runs (content-type parser, body limit) get the same shape.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error, _request, reply) => {
-      const { status, body, headers } = filter.toResponse(error);
-      void reply.status(status).headers(headers).send(body);
-    });
+  // Errors Fastify raises before a route runs (content-type parser, body limit) reach this same
+  // filter too: Nest registers Fastify's error handler and passes them through the global filters.
   app.enableShutdownHooks();
   return app;
 }

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
 /**
@@ -20,6 +21,8 @@ export const REDACTED_PATHS = [
 /** pino via nestjs-pino, with redaction, one JSON line per event, `app` on every line. */
 export function loggerParams(app: string, level = process.env['LOG_LEVEL'] ?? 'info'): Params {
   return {
+    // Every route (path-to-regexp v8 syntax; nestjs-pino's default '*' is deprecated in Nest 11).
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       base: { app },
