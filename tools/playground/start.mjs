@@ -8,10 +8,11 @@
 //   4. on Ctrl-C / SIGTERM stops the apps first, then PostgreSQL, and exits: no process is left.
 //
 // A plain Node script on purpose: it needs no build of its own, so PostgreSQL can initialise
-// while Nx builds. Options: `--no-build` (or PLAYGROUND_SKIP_BUILD=1) runs what is in dist/.
+// while Nx builds. Options: `--no-build` (or PLAYGROUND_SKIP_BUILD=1) runs what is in dist/;
+// `--watch` (`npm run dev`) keeps webpack watching and restarts an app when its bundle changes.
 // Ports: AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, watchFile } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -21,6 +22,7 @@ import { walkthrough } from './walkthrough.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
+const watching = process.argv.includes('--watch');
 const startedAt = Date.now();
 const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 const color = process.stdout.isTTY && !env.NO_COLOR;
@@ -34,6 +36,7 @@ const apps = [
 ];
 const [authServer, msSystem, archival] = apps;
 const publicUrl = (app) => `http://localhost:${app.port}${app.basePath}`;
+const bundle = (app) => join(root, 'dist/apps', app.name, 'main.js');
 const width = Math.max(...apps.map((a) => a.name.length), 'playground'.length);
 
 /** Writes `name │ line` for every line of `stream` (`format` may return null to hide a line). */
@@ -102,30 +105,54 @@ process.on('unhandledRejection', (error) => fail(error?.stack ?? String(error)))
 function build() {
   const skip = process.argv.includes('--no-build') || env.PLAYGROUND_SKIP_BUILD === '1';
   if (skip) {
-    const missing = apps.filter((a) => !existsSync(join(root, 'dist/apps', a.name, 'main.js')));
+    const missing = apps.filter((a) => !existsSync(bundle(a)));
     if (missing.length) throw new Error(`--no-build, but ${missing.map((a) => a.name).join(', ')} not built`);
     return Promise.resolve();
   }
-  say(`building ${apps.map((a) => a.name).join(', ')} (Nx + SWC; cached after the first run)…`);
+  say(`building ${apps.map((a) => a.name).join(', ')} (Nx + SWC; ${watching ? 'then watching' : 'cached after the first run'})…`);
   const nxPackage = createRequire(join(root, 'package.json')).resolve('nx/package.json');
   const nxBin = join(dirname(nxPackage), JSON.parse(readFileSync(nxPackage, 'utf8')).bin.nx);
-  const nx = run(
-    process.execPath,
-    [nxBin, 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
-    { env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } },
-  );
-  let output = '';
-  nx.stdout.on('data', (chunk) => (output += chunk));
-  nx.stderr.on('data', (chunk) => (output += chunk));
+  const args = [nxBin, 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name)];
+  // --watch is passed on to webpack; the three watchers run side by side and never exit.
+  if (watching) args.push('--parallel=3', '--outputStyle=stream', '--watch');
+  else args.push('--outputStyle=static');
+  const nx = run(process.execPath, args, { env: { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' } });
+  let output = ''; // the tail, shown if the build fails
+  const keep = (chunk) => (output = (output + chunk).slice(-50_000));
+  nx.stdout.on('data', keep);
+  nx.stderr.on('data', keep);
   const ticker = setInterval(() => say(`  still building… (${seconds()})`), 5000);
-  return nx.exited.then((code) => {
+  const built = () => {
     clearInterval(ticker);
+    say(`✔ built (${seconds()})`);
+  };
+  if (watching) {
+    // Ready once webpack has compiled each app (it leaves an unchanged bundle unwritten, so the
+    // files themselves cannot tell); from then on, show only its verdicts.
+    const compiled = new Set();
+    return new Promise((resolveBuilt) => {
+      prefixLines(nx.stdout, 'build', 90, (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
+        const done = line.match(/^([\w-]+): webpack compiled/);
+        if (done && !compiled.has(done[1])) {
+          compiled.add(done[1]);
+          if (apps.every((a) => compiled.has(a.name))) {
+            setImmediate(() => (built(), resolveBuilt())); // after this line is printed
+          }
+        }
+        return /compiled|ERROR|error TS|rror:/.test(line) ? line : null;
+      });
+      nx.exited.then((code) => stopping || fail(`the webpack watchers stopped (nx exited with ${code}):\n${output}`));
+    });
+  }
+  return nx.exited.then((code) => {
     if (stopping) return new Promise(() => undefined);
     if (code !== 0) {
+      clearInterval(ticker);
       process.stdout.write(output);
       throw new Error(`the build failed (nx exited with ${code})`);
     }
-    say(`✔ built (${seconds()})`);
+    built();
   });
 }
 
@@ -170,17 +197,38 @@ function startApp(app, databaseUrl) {
     AUTH_SERVER_URL: env.AUTH_SERVER_URL ?? publicUrl(authServer),
     MS_SYSTEM_URL: env.MS_SYSTEM_URL ?? publicUrl(msSystem),
   };
-  const main = join(root, 'dist/apps', app.name, 'main.js');
-  const child = run(process.execPath, ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), main], {
+  const child = run(process.execPath, ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), bundle(app)], {
     env: appEnv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   prefixLines(child.stdout, app.name, app.color, formatLogLine);
   prefixLines(child.stderr, app.name, app.color, formatLogLine);
   child.exited.then((code) => {
-    if (!stopping) fail(`${app.name} exited unexpectedly (${code}); see its log above`);
+    if (stopping || child.replaced) return;
+    if (watching) say(paint(31, `${app.name} exited (${code}); it starts again on its next rebuild`));
+    else fail(`${app.name} exited unexpectedly (${code}); see its log above`);
   });
+  app.child = child;
   return child;
+}
+
+/** --watch: restart an app whenever webpack rewrites its bundle. */
+function restartOnRebuild(app, databaseUrl) {
+  let timer;
+  watchFile(bundle(app), { interval: 500 }, (current, previous) => {
+    if (current.mtimeMs === previous.mtimeMs || stopping) return;
+    clearTimeout(timer);
+    // webpack writes main.js and its map in quick succession: wait until it is done.
+    timer = setTimeout(async () => {
+      say(`↻ ${app.name} rebuilt, restarting…`);
+      if (app.child) {
+        app.child.replaced = true;
+        await stop(app.child);
+      }
+      startApp(app, databaseUrl);
+      await waitHealthy(app);
+    }, 800);
+  });
 }
 
 async function waitHealthy(app) {
@@ -217,3 +265,7 @@ say(paint(32, `✔ ready in ${seconds()}`));
 console.log(
   walkthrough({ authServer: publicUrl(authServer), msSystem: publicUrl(msSystem), archival: publicUrl(archival) }),
 );
+if (watching) {
+  for (const app of apps) restartOnRebuild(app, databaseUrl);
+  say('watching: an app restarts when its code (or a library it uses) changes');
+}
