@@ -2,7 +2,6 @@ const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 const modernSwcOutput = require('../../tools/webpack/modern-swc-output');
 
-
 module.exports = {
   output: {
     path: join(__dirname, '../../dist/apps/auth-server'),

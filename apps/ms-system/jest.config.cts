@@ -7,9 +7,4 @@ module.exports = {
   globalTeardown: '../../libs/shared/database/src/testing/global-teardown.ts',
   testTimeout: 30_000,
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
-  // Swagger UI needs @fastify/static, whose nested content-disposition ships ES modules only:
-  // transpile it for Jest as the preset does for jose & co.
-  transformIgnorePatterns: [
-    'node_modules/(?!(jose|openid-client|oauth4webapi|p-retry|is-network-error|content-disposition|@fastify/static/node_modules/content-disposition)/)',
-  ],
 };

@@ -1,23 +1,7 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { readFileSync } = require('fs');
 const { join } = require('path');
-
-/**
- * Nx's SWC loader compiles with `loose: true` and no target, i.e. to ES5 in loose mode: async
- * functions become generators and `[...iterable]` becomes `[].concat(iterable)`, which silently
- * breaks spreading a Set or Map. Compile the bundle like the tests do instead: the root .swcrc
- * (ES2022, legacy decorators with metadata, no define semantics for class fields).
- */
-class SwcLikeTestsPlugin {
-  apply(compiler) {
-    const swcrc = JSON.parse(readFileSync(join(__dirname, '../../.swcrc'), 'utf8'));
-    for (const rule of compiler.options.module.rules) {
-      if (rule && typeof rule.loader === 'string' && rule.loader.includes('swc-loader')) {
-        rule.options = { ...rule.options, jsc: { ...swcrc.jsc, loose: false }, swcrc: false };
-      }
-    }
-  }
-}
+// ES2022, spec-compliant SWC output (Nx's loader defaults to ES5 loose mode; see the helper).
+const modernSwcOutput = require('../../tools/webpack/modern-swc-output');
 
 module.exports = {
   output: {
@@ -33,12 +17,11 @@ module.exports = {
       compiler: 'swc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
     }),
-    new SwcLikeTestsPlugin(),
+    modernSwcOutput(),
   ],
 };

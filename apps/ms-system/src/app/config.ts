@@ -23,8 +23,11 @@ export const msSystemConfigSchema = z
     TOKEN_VALIDATION_MODE: z.enum(['auto', 'jwt', 'introspection']).default('auto'),
     INTROSPECTION_CLIENT_ID: z.string().min(1).default('service-client-jwt'),
     INTROSPECTION_CLIENT_SECRET: z.string().min(1).default(SEEDED_INTROSPECTION_SECRET),
-    /** Upper bound of caching an active introspection result; keep it ≤ the 10 s revocation window. */
-    INTROSPECTION_CACHE_TTL_SECONDS: seconds(5),
+    /**
+     * Upper bound of caching an active introspection result; keep it ≤ the 10 s revocation window.
+     * 0 turns the cache off (every request introspects; the bench measures what that costs).
+     */
+    INTROSPECTION_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(5),
     /** How often the auth-server's revocations feed is polled (auto and introspection modes). */
     REVOCATION_POLL_INTERVAL_SECONDS: seconds(5),
   })
