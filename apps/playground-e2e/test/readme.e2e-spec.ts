@@ -143,6 +143,16 @@ describe('README walkthrough', () => {
     expect(missing).toEqual([]);
   });
 
+  it('serves Swagger UI and the OpenAPI document of each app where the README says', async () => {
+    for (const app of ['auth-server', 'ms-system', 'archival-service'] as const) {
+      const base = playground.url(app);
+      expect(readme).toContain(base.replace(/http:\/\/127\.0\.0\.1:\d+/, `http://localhost:${{ 'auth-server': 8085, 'ms-system': 8091, 'archival-service': 8282 }[app]}`) + '/docs');
+      expect((await fetch(`${base}/docs`)).status).toBe(200);
+      const openapi = (await (await fetch(`${base}/docs-json`)).json()) as { openapi?: string };
+      expect(openapi.openapi).toMatch(/^3\./);
+    }
+  });
+
   it('answers every step as the README shows', async () => {
     // The README's URLs, pointed at this test's ports.
     const here = (text: string) =>
