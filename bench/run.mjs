@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: what each design costs, measured side by side in one run.
+//
+// Starts, each in its own process on loopback: the playground (production build, embedded
+// PostgreSQL), a bare Fastify route (the Node ceiling) and panva's oidc-provider (a mature peer),
+// then drives each with autocannon and prints one table of req/s, p50, p99 and errors, with each
+// figure's ratio to its reference from the same run. Writes bench/results/{latest|quick}.{json,svg}.
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure } from './lib/load.mjs';
+import { freePort, startProcess } from './lib/processes.mjs';
+import { printTable, writeResults } from './lib/report.mjs';
+import { startPlayground } from './lib/playground.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const load = quick
+  ? { connections: 20, duration: 2, warmup: 1 }
+  : { connections: 50, duration: Number(process.env.BENCH_DURATION ?? 10), warmup: 3 };
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const basic = (id, secret) =>
+  'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function postForm(url, authorization, body) {
+  const response = await fetch(url, { method: 'POST', headers: { ...form, authorization }, body });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${url} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Fails the bench if the two endpoints do not answer the same body: ratios must compare like with like. */
+async function assertSameBody(a, b, headersA = {}, headersB = {}) {
+  const [x, y] = await Promise.all([
+    fetch(a, { headers: headersA }).then((r) => r.text()),
+    fetch(b, { headers: headersB }).then((r) => r.text()),
+  ]);
+  if (x !== y) throw new Error(`bench honesty check failed: ${a} answered ${x} but ${b} answered ${y}`);
+}
+
+async function main() {
+  log(`bench (${quick ? 'quick' : 'full'}): ${load.connections} connections, ${load.duration} s per case after ${load.warmup} s warm-up`);
+  log('building the apps (production)…');
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+  });
+
+  const stops = [];
+  try {
+    log('starting references and the playground…');
+    const barePort = await freePort();
+    const bare = await startProcess('bare-fastify', [join(root, 'bench/lib/bare-fastify.mjs'), String(barePort)], {
+      readyUrl: `http://127.0.0.1:${barePort}/ms-system/country/code/AUS`,
+    });
+    stops.push(bare);
+    const peerPort = await freePort();
+    const peer = await startProcess('oidc-provider', [join(root, 'bench/lib/oidc-peer.mjs'), String(peerPort)], {
+      readyUrl: `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+    });
+    stops.push(peer);
+    const playground = await startPlayground({ root, log });
+    stops.push(playground);
+
+    const peerToken = `http://127.0.0.1:${peerPort}/token`;
+    const peerIntrospect = `http://127.0.0.1:${peerPort}/token/introspection`;
+    const tokenBody = 'grant_type=client_credentials&scope=country.read';
+    const { clients, urls } = playground;
+    const rows = [];
+    const run = (spec) => measure({ ...load, ...spec });
+
+    // Token endpoint, client_secret_basic, per token format, against oidc-provider's in-memory endpoint.
+    for (const format of ['opaque', 'jwt']) {
+      const reference = await run({
+        title: `oidc-provider token (${format})`,
+        url: peerToken,
+        method: 'POST',
+        headers: { ...form, authorization: basic(`peer-${format}`, `peer-${format}-secret`) },
+        body: tokenBody,
+      });
+      const ours = await run({
+        title: `token endpoint (${format}, persisted)`,
+        url: urls.token,
+        method: 'POST',
+        headers: { ...form, authorization: basic(clients[format].id, clients[format].secret) },
+        body: tokenBody,
+      });
+      rows.push({ ...ours, reference, ratio: ours.rps / reference.rps, target: format === 'jwt' ? 1.2 : 1.0 });
+    }
+
+    // Introspection of an opaque token, against oidc-provider's.
+    const peerOpaque = await postForm(peerToken, basic('peer-opaque', 'peer-opaque-secret'), tokenBody);
+    const peerIntro = await run({
+      title: 'oidc-provider introspection',
+      url: peerIntrospect,
+      method: 'POST',
+      headers: { ...form, authorization: basic('peer-jwt', 'peer-jwt-secret') },
+      body: `token=${peerOpaque.access_token}`,
+    });
+    const opaque = await postForm(urls.token, basic(clients.opaque.id, clients.opaque.secret), tokenBody);
+    const jwt = await postForm(urls.token, basic(clients.jwt.id, clients.jwt.secret), tokenBody);
+    const ourIntro = await run({
+      title: 'introspection (opaque)',
+      url: urls.introspect,
+      method: 'POST',
+      headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
+      body: `token=${opaque.access_token}`,
+    });
+    rows.push({ ...ourIntro, reference: peerIntro, ratio: ourIntro.rps / peerIntro.rps, target: 1.0 });
+
+    // The resource server, against a bare Fastify route returning the same JSON.
+    const bareUrl = `http://127.0.0.1:${barePort}/ms-system/country/code/AUS`;
+    await assertSameBody(urls.country, bareUrl, { authorization: `Bearer ${jwt.access_token}` });
+    const bareRow = await run({ title: 'bare Fastify (same JSON)', url: bareUrl });
+    const resourceCases = [
+      { title: 'GET country, JWT (local verify)', url: urls.country, token: jwt.access_token, target: 0.6 },
+      { title: 'GET country, opaque (warm cache)', url: urls.country, token: opaque.access_token, target: 0.6 },
+      { title: 'GET country, opaque (no cache)', url: urls.countryNoCache, token: opaque.access_token },
+    ];
+    for (const c of resourceCases) {
+      const row = await run({ title: c.title, url: c.url, headers: { authorization: `Bearer ${c.token}` } });
+      rows.push({ ...row, reference: bareRow, ratio: row.rps / bareRow.rps, target: c.target });
+    }
+
+    log('one archival run of every country…');
+    const archival = await playground.archivalRun();
+    const rss = Object.fromEntries(playground.processes.map((p) => [p.name, Math.round(p.rssMb())]));
+    const errors = rows.reduce((n, r) => n + r.errors + (r.reference?.errors ?? 0), 0);
+
+    const result = {
+      mode: quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+      machine: `${cpus().length}× ${cpus()[0]?.model?.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      load,
+      rows,
+      archival,
+      rssMb: rss,
+      rssTargetMb: 150,
+      errors,
+    };
+    console.log('\n' + printTable(rows));
+    console.log(`\narchival run: ${archival.countriesArchived} countries in ${archival.wallMs} ms (${archival.status})`);
+    console.log(`RSS after the run (MB, target < 150): ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const files = writeResults(join(root, 'bench/results'), result);
+    console.log(`\nwrote ${files.json} and ${files.svg}`);
+    // Honesty: a benchmark that counted errors measured something else.
+    if (errors > 0) throw new Error(`${errors} requests failed during the bench: figures are not comparable`);
+    if (archival.status !== 'succeeded') throw new Error(`archival run ${archival.status}: ${archival.error}`);
+  } finally {
+    for (const p of stops.reverse()) await p.stop().catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
