@@ -1,0 +1,35 @@
+import { BearerError } from './bearer-error';
+
+describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () => {
+  it('no token at all → `Bearer` with the realm and no error (§3.1)', () => {
+    expect(BearerError.missingToken().challenge('ms-system')).toBe('Bearer realm="ms-system"');
+    expect(BearerError.missingToken().challenge()).toBe('Bearer');
+    expect(BearerError.missingToken().status).toBe(401);
+  });
+
+  it('invalid_token → 401 with error and error_description', () => {
+    const error = BearerError.invalidToken('the access token expired');
+    expect(error.status).toBe(401);
+    expect(error.challenge('ms-system')).toBe('Bearer realm="ms-system", error="invalid_token", error_description="the access token expired"');
+    expect(error.toJSON()).toEqual({ error: 'invalid_token', error_description: 'the access token expired' });
+  });
+
+  it('insufficient_scope → 403 naming the scope the resource needs', () => {
+    const error = BearerError.insufficientScope('country.read');
+    expect(error.status).toBe(403);
+    expect(error.challenge()).toBe(
+      'Bearer error="insufficient_scope", error_description="the access token lacks the required scope", scope="country.read"',
+    );
+  });
+
+  it('cannot break out of the quoted description (quotes and backslashes are dropped)', () => {
+    expect(BearerError.invalidToken('a "quoted" \\ value').challenge()).toBe(
+      'Bearer error="invalid_token", error_description="a quoted  value"',
+    );
+  });
+
+  it('keeps the logged reason out of the body', () => {
+    const error = BearerError.invalidToken('the access token is invalid', 'signature by unknown kid "k1"');
+    expect(JSON.stringify(error.toJSON())).not.toContain('k1');
+  });
+});
