@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@playground/http-kit';
 import { AuditModule } from './audit/audit.module';
@@ -17,8 +17,9 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 /** The authorization server: one module per concern. */
 @Module({
   imports: [
-    // Named wildcard: path-to-regexp 8 (Nest 11) warns about nestjs-pino's default bare `*`.
-    LoggerModule.forRoot({ ...loggerParams('auth-server'), forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }] }),
+    // loggerParams picks the routes: every route (named wildcard, path-to-regexp 8 syntax) when
+    // request lines are logged at all, none at warn and above (no per-request logger cost).
+    LoggerModule.forRoot(loggerParams('auth-server')),
     AuthServerConfigModule,
     authServerDatabase(),
     AuditModule,

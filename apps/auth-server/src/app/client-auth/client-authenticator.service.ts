@@ -24,8 +24,13 @@ export class ClientAuthenticator {
     private readonly audit: AuditService,
   ) {}
 
-  /** `only`: the methods this endpoint accepts (the revocation feed is a GET: Basic only). */
-  async authenticate(request: OAuthRequest, only?: ClientAuthMethodName[]): Promise<RegisteredClient> {
+  /**
+   * `only`: the methods this endpoint accepts (the revocation feed is a GET: Basic only).
+   * `confirmLater`: the caller checks `enabled AND secret_version` itself, in the SQL statement
+   * that acts for the client (see ClientConfirmation), so a cached verification may answer
+   * without any database round trip. Without it, the client is always re-read from Postgres.
+   */
+  async authenticate(request: OAuthRequest, only?: ClientAuthMethodName[], confirmLater = false): Promise<RegisteredClient> {
     const presented = this.methods
       .filter((method) => !only || only.includes(method.name))
       .map((method) => method.extract(request))
@@ -37,7 +42,18 @@ export class ClientAuthenticator {
       // HTTP requires a challenge on every 401; Basic is what every client here can do.
       throw new InvalidClientError({ basicChallenge: true, reason: 'no client authentication' });
     }
+    if (confirmLater) {
+      const { method, clientId, secret } = presented[0];
+      const cached = clientId ? this.cache.verifiedClient(clientId, secret) : undefined;
+      // Anything but a plain success goes the full way, so failures are audited as before.
+      if (cached?.enabled && cached.authMethods.includes(method)) return cached;
+    }
     return this.verify(presented[0]);
+  }
+
+  /** The client changed under a cached verification (rotated or disabled): drop what we cached. */
+  forget(clientId: string): void {
+    this.cache.forget(clientId);
   }
 
   private async verify({ method, clientId, secret }: PresentedCredentials): Promise<RegisteredClient> {
@@ -50,7 +66,7 @@ export class ClientAuthenticator {
     let valid = this.cache.isVerified(client.clientId, secret, client.secretVersion);
     if (!valid) {
       valid = await this.hasher.verify(secretHash, secret);
-      if (valid) this.cache.remember(client.clientId, secret, client.secretVersion);
+      if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
     }
     if (!valid) return this.fail(method, clientId, 'wrong secret');
     if (!client.enabled) return this.fail(method, clientId, 'client disabled');

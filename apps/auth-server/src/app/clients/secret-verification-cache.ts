@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import type { RegisteredClient } from './client';
 
 interface VerifiedSecret {
   clientId: string;
@@ -9,6 +10,11 @@ interface VerifiedSecret {
   secretVersion: number;
   /** The cache key again, compared in constant time on every hit. */
   key: Buffer;
+  /**
+   * The client as it was read when the secret was verified (never its secret or hash). Served by
+   * `verifiedClient()` to callers that confirm it in the same statement that uses it.
+   */
+  client?: RegisteredClient;
 }
 
 /**
@@ -23,6 +29,11 @@ interface VerifiedSecret {
  *   request) still equals the one it was verified against and the client is enabled: a rotation
  *   or a disable — even by the CLI in another process — voids it at once. The TTL bounds what
  *   remains in memory, not how long an old secret works.
+ * - Hot paths (token issue, introspection) may skip even the client read: `verifiedClient()`
+ *   returns the client snapshot taken at verification, and the statement that then writes the
+ *   token or reads the introspected one also checks `enabled AND secret_version = <snapshot>` in
+ *   the same SQL statement. If that check fails the caller forgets the entry and authenticates
+ *   again from Postgres, so a rotation or disable still takes effect at once (ADR 0006).
  */
 @Injectable()
 export class SecretVerificationCache {
@@ -45,9 +56,20 @@ export class SecretVerificationCache {
     );
   }
 
-  remember(clientId: string, secret: string, secretVersion: number): void {
+  /**
+   * The client snapshot of a verified (client_id, secret) pair, or undefined. The caller must
+   * confirm `enabled` and `secret_version` against Postgres in the statement that uses it.
+   */
+  verifiedClient(clientId: string, secret: string): RegisteredClient | undefined {
     const key = this.keyFor(clientId, secret);
-    this.cache.set(key.toString('base64'), { clientId, secretVersion, key });
+    const entry = this.cache.get(key.toString('base64'));
+    if (entry?.client === undefined || entry.clientId !== clientId || !timingSafeEqual(entry.key, key)) return undefined;
+    return entry.client.secretVersion === entry.secretVersion ? entry.client : undefined;
+  }
+
+  remember(clientId: string, secret: string, secretVersion: number, client?: RegisteredClient): void {
+    const key = this.keyFor(clientId, secret);
+    this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client });
   }
 
   /** Drops every entry of a client (its secret was rotated or it was disabled in this process). */

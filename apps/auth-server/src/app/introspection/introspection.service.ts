@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessDeniedError, type IntrospectionResponse } from '@playground/oauth-contracts';
 import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import { ClientChangedError } from '../client-auth/client-changed.error';
 import type { RegisteredClient } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { parseFormParameters, requireParam } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
+import type { StoredToken } from '../tokens/token.repository';
 import { TokenService } from '../tokens/token.service';
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -22,12 +24,40 @@ export class IntrospectionService {
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
-  /** Steps: form → caller authentication → may it introspect? → `token` → answer. */
+  /**
+   * Steps: form → caller authentication → may it introspect? → `token` → answer.
+   *
+   * The caller's authentication may come from the verification cache; the statement that reads
+   * the token then also confirms the caller is still enabled at its secret version. If it is
+   * not, the cached verification is dropped and the caller authenticated again from Postgres
+   * (which refuses a rotated secret or a disabled client at once).
+   */
   async introspect(headers: OAuthRequest['headers'], contentType: string | undefined, body: unknown): Promise<IntrospectionResponse> {
     const params = parseFormParameters(contentType, body);
-    const caller = await this.authenticator.authenticate({ headers, params });
-    this.authorize(caller);
-    return this.describe(requireParam(params, 'token'));
+    for (let attempt = 0; ; attempt++) {
+      const caller = await this.authenticator.authenticate({ headers, params }, undefined, attempt === 0);
+      try {
+        return await this.answer(caller, params);
+      } catch (error) {
+        // A second change within one request means the client keeps changing: give up safely.
+        if (!(error instanceof ClientChangedError) || attempt >= 2) throw error;
+        this.authenticator.forget(caller.clientId);
+      }
+    }
+  }
+
+  private async answer(caller: RegisteredClient, params: Record<string, string>): Promise<IntrospectionResponse> {
+    let token: string;
+    try {
+      this.authorize(caller);
+      token = requireParam(params, 'token');
+    } catch (error) {
+      // A 403 or 400 is the answer only if the caller still is who the cache says it is.
+      await this.tokens.findForCaller('', caller);
+      throw error;
+    }
+    const stored = await this.tokens.findForCaller(token, caller);
+    return this.toResponse(stored);
   }
 
   authorize(caller: RegisteredClient): void {
@@ -38,7 +68,10 @@ export class IntrospectionService {
   }
 
   async describe(token: string): Promise<IntrospectionResponse> {
-    const stored = await this.tokens.find(token);
+    return this.toResponse(await this.tokens.find(token));
+  }
+
+  private toResponse(stored: StoredToken | undefined): IntrospectionResponse {
     if (!stored || !TokenService.isActive(stored)) return INACTIVE;
     return {
       active: true,

@@ -18,7 +18,7 @@ describe('token endpoint pipeline: form → client authentication → grant look
   it('runs the steps in order and returns the grant response', async () => {
     const body = { grant_type: 'client_credentials', scope: 'a' };
     await expect(pipeline.run({ headers: form, body })).resolves.toBe(response);
-    expect(authenticator.authenticate).toHaveBeenCalledWith({ headers: form, params: body });
+    expect(authenticator.authenticate).toHaveBeenCalledWith({ headers: form, params: body }, undefined, true);
     expect(grants.lookup).toHaveBeenCalledWith(body, client);
     expect(handler.handle).toHaveBeenCalledWith({ client, params: body });
   });

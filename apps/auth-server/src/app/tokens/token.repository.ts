@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ClientConfirmation } from '../client-auth/client-changed.error';
 import type { TokenFormatName } from '../clients/client';
-import { RevocationEntity, TokenEntity } from '../persistence/entities';
+import { RevocationEntity } from '../persistence/entities';
 import type { TokenLookup, TokenRecordKey } from './token-format';
 
 /** A stored token: what introspection and revocation answer from. */
@@ -18,10 +19,22 @@ export interface StoredToken {
   clientEnabled: boolean;
 }
 
+export type NewTokenRecord = TokenRecordKey & { clientId: string; scope: string; iat: number; exp: number };
+
 /** Persistence port for tokens and the JWT revocation feed. */
 export interface TokenRepository {
-  insert(record: TokenRecordKey & { clientId: string; scope: string; iat: number; exp: number }): Promise<void>;
+  /**
+   * Stores the token and its `token_issued` audit row in one statement (one round trip, one
+   * commit), but only while the client is still enabled at `secretVersion`. False: nothing was
+   * written because the client changed.
+   */
+  insertIssued(record: NewTokenRecord, confirm: ClientConfirmation, audit: Record<string, unknown>): Promise<boolean>;
   find(lookup: TokenLookup): Promise<StoredToken | undefined>;
+  /**
+   * `find`, plus whether the caller is still enabled at its secret version — read in the same
+   * statement, so the caller's cached authentication costs no round trip of its own.
+   */
+  findForCaller(lookup: TokenLookup | undefined, caller: ClientConfirmation): Promise<{ callerValid: boolean; token?: StoredToken }>;
   /**
    * Marks the token revoked; a JWT also gets a row in the revocation feed. Idempotent. Returns
    * whether this call revoked it.
@@ -38,43 +51,94 @@ export const TOKEN_REPOSITORY = Symbol('TOKEN_REPOSITORY');
 /** Any constant: it only serialises writers of the revocation feed (see revoke()). */
 const REVOCATION_FEED_LOCK = 7009;
 
+interface TokenRow {
+  jti: string;
+  format: TokenFormatName;
+  client_id: string;
+  scope: string;
+  iat: string;
+  exp: string;
+  revoked_at: Date | null;
+  enabled: boolean;
+}
+
+function lookupColumn(lookup: TokenLookup): [string, string | Buffer] {
+  return 'jti' in lookup ? ['t.jti', lookup.jti] : ['t.token_hash', lookup.tokenHash];
+}
+
+function toStoredToken(row: TokenRow): StoredToken {
+  return {
+    jti: row.jti,
+    format: row.format,
+    clientId: row.client_id,
+    scope: row.scope,
+    iat: Number(row.iat),
+    exp: Number(row.exp),
+    revokedAt: row.revoked_at,
+    clientEnabled: row.enabled,
+  };
+}
+
 @Injectable()
 export class TypeOrmTokenRepository implements TokenRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(record: TokenRecordKey & { clientId: string; scope: string; iat: number; exp: number }): Promise<void> {
-    await this.db.getRepository(TokenEntity).insert(record);
+  async insertIssued(record: NewTokenRecord, confirm: ClientConfirmation, audit: Record<string, unknown>): Promise<boolean> {
+    // Raw SQL, not TypeORM's insert + save: the token row, the audit row and the client check
+    // were three statements and two commits (~5 round trips with BEGIN/COMMIT); this is one.
+    // Both inserts read from `c`, so a rotated or disabled client writes nothing at all.
+    const rows: Array<{ jti: string }> = await this.db.query(
+      `WITH c AS (
+         SELECT client_id FROM clients WHERE client_id = $1::text AND enabled AND secret_version = $2::integer
+       ), t AS (
+         INSERT INTO tokens (jti, format, token_hash, kid, client_id, scope, iat, exp)
+         SELECT $3::text, $4::text, $5::bytea, $6::text, c.client_id, $7::text, $8::bigint, $9::bigint FROM c
+         RETURNING jti
+       ), a AS (
+         INSERT INTO audit_log (event, client_id, detail)
+         SELECT 'token_issued', c.client_id, $10::jsonb FROM c, t
+       )
+       SELECT jti FROM t`,
+      [
+        confirm.clientId,
+        confirm.secretVersion,
+        record.jti,
+        record.format,
+        record.tokenHash,
+        record.kid,
+        record.scope,
+        record.iat,
+        record.exp,
+        JSON.stringify(audit),
+      ],
+    );
+    return rows.length === 1;
   }
 
   async find(lookup: TokenLookup): Promise<StoredToken | undefined> {
-    const [column, value] = 'jti' in lookup ? ['t.jti', lookup.jti] : ['t.token_hash', lookup.tokenHash];
-    const rows: Array<{
-      jti: string;
-      format: TokenFormatName;
-      client_id: string;
-      scope: string;
-      iat: string;
-      exp: string;
-      revoked_at: Date | null;
-      enabled: boolean;
-    }> = await this.db.query(
+    const [column, value] = lookupColumn(lookup);
+    const rows: TokenRow[] = await this.db.query(
       `SELECT t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, c.enabled
          FROM tokens t JOIN clients c ON c.client_id = t.client_id
         WHERE ${column} = $1`,
       [value],
     );
+    return rows[0] ? toStoredToken(rows[0]) : undefined;
+  }
+
+  async findForCaller(lookup: TokenLookup | undefined, caller: ClientConfirmation) {
+    const [column, value] = lookup ? lookupColumn(lookup) : ['t.jti', null];
+    const rows: Array<Partial<TokenRow> & { caller_valid: boolean }> = await this.db.query(
+      `SELECT (k.enabled AND k.secret_version = $3::integer) AS caller_valid,
+              t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, c.enabled
+         FROM clients k
+         LEFT JOIN (tokens t JOIN clients c ON c.client_id = t.client_id) ON ${column} = $1
+        WHERE k.client_id = $2::text`,
+      [value, caller.clientId, caller.secretVersion],
+    );
     const row = rows[0];
-    if (!row) return undefined;
-    return {
-      jti: row.jti,
-      format: row.format,
-      clientId: row.client_id,
-      scope: row.scope,
-      iat: Number(row.iat),
-      exp: Number(row.exp),
-      revokedAt: row.revoked_at,
-      clientEnabled: row.enabled,
-    };
+    if (!row?.caller_valid) return { callerValid: false };
+    return { callerValid: true, token: row.jti ? toStoredToken(row as TokenRow) : undefined };
   }
 
   async revoke(jti: string): Promise<boolean> {

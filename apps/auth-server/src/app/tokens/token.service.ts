@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { ClientChangedError, type ClientConfirmation } from '../client-auth/client-changed.error';
 import type { RegisteredClient } from '../clients/client';
 import { TOKEN_FORMAT_LIST, type TokenFormat } from './token-format';
 import { TOKEN_REPOSITORY, type StoredToken, type TokenRepository } from './token.repository';
@@ -20,7 +20,6 @@ export class TokenService {
   constructor(
     @Inject(TOKEN_FORMAT_LIST) private readonly formats: TokenFormat[],
     @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
-    private readonly audit: AuditService,
   ) {}
 
   async issue(client: RegisteredClient, scopes: string[], now = Math.floor(Date.now() / 1000)): Promise<IssuedAccessToken> {
@@ -31,8 +30,14 @@ export class TokenService {
     const exp = now + client.tokenLifetimeSeconds;
     const jti = randomUUID();
     const { accessToken, record } = await format.generate({ client, scope, jti, iat, exp });
-    await this.tokens.insert({ ...record, clientId: client.clientId, scope, iat, exp });
-    await this.audit.record('token_issued', client.clientId, { jti, format: format.name, scope, exp });
+    // One statement: token row + audit row, written only if the client is still enabled at the
+    // secret version it was authenticated with (the authentication may have come from cache).
+    const stored = await this.tokens.insertIssued(
+      { ...record, clientId: client.clientId, scope, iat, exp },
+      { clientId: client.clientId, secretVersion: client.secretVersion },
+      { jti, format: format.name, scope, exp },
+    );
+    if (!stored) throw new ClientChangedError(client.clientId);
     return { accessToken, expiresIn: exp - now, scope };
   }
 
@@ -48,6 +53,27 @@ export class TokenService {
       const stored = await this.tokens.find(lookup);
       if (stored && stored.format === format.name) return stored;
     }
+    return undefined;
+  }
+
+  /**
+   * `find` for a caller whose authentication may have come from cache: the same statement that
+   * reads the token confirms the caller is still enabled at its secret version (a token nobody
+   * can identify still costs that one check). Throws ClientChangedError if it is not.
+   */
+  async findForCaller(token: string, caller: ClientConfirmation): Promise<StoredToken | undefined> {
+    let confirmed = false;
+    if (token && token.length <= MAX_TOKEN_LENGTH) {
+      for (const format of this.formats) {
+        const lookup = await format.identify(token);
+        if (!lookup) continue;
+        const { callerValid, token: stored } = await this.tokens.findForCaller(lookup, caller);
+        if (!callerValid) throw new ClientChangedError(caller.clientId);
+        confirmed = true;
+        if (stored && stored.format === format.name) return stored;
+      }
+    }
+    if (!confirmed && !(await this.tokens.findForCaller(undefined, caller)).callerValid) throw new ClientChangedError(caller.clientId);
     return undefined;
   }
 
