@@ -18,11 +18,21 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
-/** pino via nestjs-pino, with redaction, one JSON line per event, `app` on every line. */
+/** Levels at which pino-http's request lines ("request completed", at info) are written. */
+const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info']);
+
+/**
+ * pino via nestjs-pino, with redaction, one JSON line per event, `app` on every line.
+ *
+ * The per-request pino-http middleware (a child logger, listeners and a middie hop per request)
+ * is mounted only when its request lines can be written, i.e. at `info` or more verbose. At
+ * `warn` and above it would write nothing but still cost ~15 % of a resource-server request
+ * (ADR 0006); the 5xx it would report as "request errored" are logged by ErrorResponseFilter.
+ */
 export function loggerParams(app: string, level = process.env['LOG_LEVEL'] ?? 'info'): Params {
   return {
     // Every route (path-to-regexp v8 syntax; nestjs-pino's default '*' is deprecated in Nest 11).
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    forRoutes: REQUEST_LOG_LEVELS.has(level) ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
     pinoHttp: {
       level,
       base: { app },
