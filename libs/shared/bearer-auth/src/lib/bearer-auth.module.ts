@@ -1,8 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { BEARER_AUTH_OPTIONS, resolveOptions, type BearerAuthAsyncOptions, type BearerAuthOptions, type ResolvedBearerAuthOptions } from './bearer-auth.options';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
-import { BearerStrategy } from './guards/bearer.strategy';
 import { ScopesGuard } from './guards/scopes.guard';
 import { AuthorizationServerClient } from './metadata/authorization-server.client';
 import { RevocationList } from './revocation/revocation-list';
@@ -25,7 +23,6 @@ const providers: Provider[] = [
     useFactory: (options: ResolvedBearerAuthOptions, auto: TokenVerifier, jwt: TokenVerifier, introspection: TokenVerifier): TokenVerifier =>
       ({ auto, jwt, introspection })[options.mode],
   },
-  BearerStrategy,
   BearerAuthGuard,
   ScopesGuard,
 ];
@@ -43,7 +40,6 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
-      imports: [PassportModule],
       providers: [{ provide: BEARER_AUTH_OPTIONS, useValue: resolveOptions(options) }, ...providers],
       exports: exported,
     };
@@ -53,7 +49,7 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
-      imports: [PassportModule, ...(options.imports ?? [])],
+      imports: [...(options.imports ?? [])],
       providers: [
         {
           provide: BEARER_AUTH_OPTIONS,
