@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ClientConfirmation } from '../client-auth/client-changed.error';
 import type { TokenFormatName } from '../clients/client';
 import { RevocationEntity } from '../persistence/entities';
@@ -83,11 +85,23 @@ function toStoredToken(row: TokenRow): StoredToken {
 export class TypeOrmTokenRepository implements TokenRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * The hot statements run as named prepared statements on the DataSource's own pg pool: each
+   * pooled connection parses and plans them once instead of on every request (TypeORM's
+   * `query()` sends unnamed statements, which Postgres re-plans each time). Same pool, same
+   * search_path, still parameterised.
+   */
+  private async prepared<T extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    return (await pool.query<T>({ name, text, values })).rows;
+  }
+
   async insertIssued(record: NewTokenRecord, confirm: ClientConfirmation, audit: Record<string, unknown>): Promise<boolean> {
     // Raw SQL, not TypeORM's insert + save: the token row, the audit row and the client check
     // were three statements and two commits (~5 round trips with BEGIN/COMMIT); this is one.
     // Both inserts read from `c`, so a rotated or disabled client writes nothing at all.
-    const rows: Array<{ jti: string }> = await this.db.query(
+    const rows = await this.prepared<{ jti: string }>(
+      'auth_server_issue_token',
       `WITH c AS (
          SELECT client_id FROM clients WHERE client_id = $1::text AND enabled AND secret_version = $2::integer
        ), t AS (
@@ -128,7 +142,9 @@ export class TypeOrmTokenRepository implements TokenRepository {
 
   async findForCaller(lookup: TokenLookup | undefined, caller: ClientConfirmation) {
     const [column, value] = lookup ? lookupColumn(lookup) : ['t.jti', null];
-    const rows: Array<Partial<TokenRow> & { caller_valid: boolean }> = await this.db.query(
+    const rows = await this.prepared<Partial<TokenRow> & { caller_valid: boolean }>(
+      // One plan per lookup column: the column is part of the statement text.
+      `auth_server_find_for_caller_${column === 't.jti' ? 'jti' : 'hash'}`,
       `SELECT (k.enabled AND k.secret_version = $3::integer) AS caller_valid,
               t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, c.enabled
          FROM clients k
