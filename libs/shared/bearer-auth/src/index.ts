@@ -1,6 +1,7 @@
 export * from './lib/bearer-auth.module';
 export * from './lib/bearer-auth.options';
 export * from './lib/guards/bearer-auth.guard';
+export * from './lib/guards/bearer.strategy';
 export * from './lib/guards/decorators';
 export * from './lib/guards/scopes.guard';
 export * from './lib/metadata/authorization-server.client';

@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
 import { BEARER_AUTH_OPTIONS, resolveOptions, type BearerAuthAsyncOptions, type BearerAuthOptions, type ResolvedBearerAuthOptions } from './bearer-auth.options';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
+import { BearerStrategy } from './guards/bearer.strategy';
 import { ScopesGuard } from './guards/scopes.guard';
 import { AuthorizationServerClient } from './metadata/authorization-server.client';
 import { RevocationList } from './revocation/revocation-list';
@@ -23,6 +25,7 @@ const providers: Provider[] = [
     useFactory: (options: ResolvedBearerAuthOptions, auto: TokenVerifier, jwt: TokenVerifier, introspection: TokenVerifier): TokenVerifier =>
       ({ auto, jwt, introspection })[options.mode],
   },
+  BearerStrategy,
   BearerAuthGuard,
   ScopesGuard,
 ];
@@ -40,6 +43,7 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
+      imports: [PassportModule],
       providers: [{ provide: BEARER_AUTH_OPTIONS, useValue: resolveOptions(options) }, ...providers],
       exports: exported,
     };
@@ -49,7 +53,7 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
-      imports: [...(options.imports ?? [])],
+      imports: [PassportModule, ...(options.imports ?? [])],
       providers: [
         {
           provide: BEARER_AUTH_OPTIONS,

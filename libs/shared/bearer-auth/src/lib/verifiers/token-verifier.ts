@@ -8,7 +8,7 @@ export interface TokenVerifier {
   verify(token: string): Promise<AuthenticatedClient>;
 }
 
-/** The verifier selected by the configured mode; BearerAuthGuard calls this one. */
+/** The verifier selected by the configured mode; the passport strategy calls this one. */
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
 /** RFC 6750 §2.1 b64token. Anything else is not a token we could ever have issued. */
