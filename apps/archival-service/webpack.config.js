@@ -17,6 +17,9 @@ module.exports = {
       compiler: 'swc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
+      // Types are checked once for the whole workspace by `npm run typecheck` (CI); a checker per
+      // build only slows `npm start` down.
+      typeCheckOptions: false,
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,

@@ -18,6 +18,9 @@ module.exports = {
       // The client admin CLI (`npm run clients -- …`), built beside the server.
       additionalEntryPoints: [{ entryName: 'cli', entryPath: './src/cli.ts' }],
       tsConfig: './tsconfig.app.json',
+      // Types are checked once for the whole workspace by `npm run typecheck` (CI); a checker per
+      // build only slows `npm start` down.
+      typeCheckOptions: false,
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,
