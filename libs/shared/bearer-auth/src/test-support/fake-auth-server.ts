@@ -6,7 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
 /**
  * A tiny authorization server on 127.0.0.1 for the bearer-auth specs: RFC 8414 metadata, a JWKS,
  * RFC 7662 introspection of the opaque tokens it knows, and the revocations feed. It counts calls
- * so tests can assert caching and coalescing. Test support only; not exported from the library.
+ * so tests can assert caching and coalescing. Test support: exported as `@playground/bearer-auth/testing`.
  */
 export interface FakeAuthServer {
   url: string;
