@@ -7,6 +7,8 @@ import { aClient, aConfig } from '../testing/fixtures';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
+import { FailedAuthThrottle } from './failed-auth-throttle';
+import { TemporarilyUnavailableError } from '@playground/oauth-contracts';
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -20,6 +22,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
   const audit = { record: jest.fn(async () => undefined) };
   let cache: SecretVerificationCache;
   let authenticator: ClientAuthenticator;
+  const throttleConfig = aConfig({ FAILED_AUTH_LIMIT_PER_CLIENT: '3', FAILED_AUTH_LIMIT_PER_ADDRESS: '5', FAILED_AUTH_THROTTLE_DELAY_MS: '0' });
 
   beforeEach(() => {
     jest.clearAllMocks();
@@ -31,6 +34,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
       hasher as unknown as SecretHasher,
       cache,
       audit as unknown as AuditService,
+      new FailedAuthThrottle(throttleConfig),
     );
   });
 
@@ -99,5 +103,41 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
 
   it('accepts only the methods an endpoint allows', async () => {
     await failure(authenticator.authenticate(viaPost('right'), ['client_secret_basic']));
+  });
+
+  describe('failed-authentication throttle (ADR 0007)', () => {
+    const throttled = async (promise: Promise<unknown>) => {
+      const error = await promise.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+      expect(error).toMatchObject({ status: 429, code: 'temporarily_unavailable' });
+      expect((error as TemporarilyUnavailableError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    };
+
+    it('after FAILED_AUTH_LIMIT_PER_CLIENT failures of one client_id → 429 without an argon2 check, even for the right secret', async () => {
+      for (let i = 0; i < 3; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`)));
+      await failure(authenticator.authenticate(viaPost('guess-3'))); // the 4th failure blocks the id
+      hasher.verify.mockClear();
+      await throttled(authenticator.authenticate(viaPost('guess-4')));
+      await throttled(authenticator.authenticate(viaBasic('right')));
+      expect(hasher.verify).not.toHaveBeenCalled();
+    });
+
+    it('an unknown client_id is throttled exactly like a known one (nothing revealed)', async () => {
+      for (let i = 0; i < 4; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`, 'nobody')));
+      await throttled(authenticator.authenticate(viaPost('guess', 'nobody')));
+    });
+
+    it('per source address: failures spread over many ids are throttled too', async () => {
+      for (let i = 0; i < 6; i++) await failure(authenticator.authenticate(viaPost('x', `id-${i}`)));
+      await throttled(authenticator.authenticate(viaPost('x', 'yet-another-id')));
+    });
+
+    it('a secret verified before the flood still authenticates while its client_id is blocked', async () => {
+      await expect(authenticator.authenticate(viaBasic('right'))).resolves.toBe(client);
+      for (let i = 0; i < 6; i++) await authenticator.authenticate(viaPost(`guess-${i}`)).catch(() => undefined);
+      await throttled(authenticator.authenticate(viaPost('another-guess')));
+      await expect(authenticator.authenticate(viaBasic('right'))).resolves.toBe(client);
+      await expect(authenticator.authenticate(viaBasic('right'), undefined, true)).resolves.toBe(client);
+    });
   });
 });

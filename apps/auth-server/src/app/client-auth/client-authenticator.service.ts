@@ -7,6 +7,7 @@ import { SecretHasher } from '../clients/secret-hasher';
 import { SecretVerificationCache } from '../clients/secret-verification-cache';
 import type { OAuthRequest } from '../http/oauth-request';
 import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type PresentedCredentials } from './client-auth-method';
+import { FailedAuthThrottle } from './failed-auth-throttle';
 
 /**
  * Pipeline step 2: who is calling? Exactly one method per request (two → invalid_request,
@@ -22,6 +23,7 @@ export class ClientAuthenticator {
     private readonly hasher: SecretHasher,
     private readonly cache: SecretVerificationCache,
     private readonly audit: AuditService,
+    private readonly throttle: FailedAuthThrottle,
   ) {}
 
   /**
@@ -57,6 +59,9 @@ export class ClientAuthenticator {
   }
 
   private async verify({ method, clientId, secret }: PresentedCredentials): Promise<RegisteredClient> {
+    // Only attempts that would cost an argon2id check are throttled: a secret verified recently
+    // (the cache) passes even while its client_id or address is over the failure limit (ADR 0007).
+    if (!this.cache.verifiedClient(clientId, secret)) await this.throttle.assertAllowed(clientId);
     const stored = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
     if (!stored) {
       await this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
@@ -75,6 +80,7 @@ export class ClientAuthenticator {
   }
 
   private async fail(method: ClientAuthMethodName, clientId: string, reason: string): Promise<never> {
+    await this.throttle.recordFailure(clientId);
     await this.audit.record('client_auth_failed', clientId || null, { method, reason });
     throw new InvalidClientError({
       basicChallenge: method === 'client_secret_basic',

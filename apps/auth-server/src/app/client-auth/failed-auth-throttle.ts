@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { TemporarilyUnavailableError } from '@playground/oauth-contracts';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { currentSourceAddress } from './source-address';
+
+/**
+ * Throttles repeated *failed* client authentication (CONTRACT.md Part 2, "Errors, sharpened";
+ * ADR 0007), per `client_id` and per source address:
+ *
+ * - `FAILED_AUTH_LIMIT_PER_CLIENT` failures of one client_id, or `FAILED_AUTH_LIMIT_PER_ADDRESS`
+ *   failures from one address, within `FAILED_AUTH_WINDOW_SECONDS` block further attempts that
+ *   would need an argon2id check for `FAILED_AUTH_BLOCK_SECONDS`: 429 `temporarily_unavailable`
+ *   with `Retry-After`.
+ * - Unknown client_ids are counted exactly like known ones (keyed by a hash of the id), so a 429
+ *   says nothing about which ids exist.
+ * - The check is made only when the presented secret is not in the verification cache: a client
+ *   whose correct secret was verified recently is never slowed by someone else's failures,
+ *   even from the same address or under its own client_id.
+ * - A throttled answer is sent after `FAILED_AUTH_THROTTLE_DELAY_MS`: a flood that ignores
+ *   Retry-After then costs a held socket, not a busy event loop.
+ *
+ * Counters live in process memory (rate-limiter-flexible's RateLimiterMemory): with several
+ * instances each enforces its own limits, so the effective limit is N times higher. ADR 0007
+ * says why that trade-off (no database round trip on the failure path, works during an outage)
+ * was taken and what a shared store would change.
+ */
+@Injectable()
+export class FailedAuthThrottle {
+  private readonly logger = new Logger(FailedAuthThrottle.name);
+  private readonly byClient: RateLimiterMemory;
+  private readonly byAddress: RateLimiterMemory;
+
+  constructor(@Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig) {
+    const common = { duration: config.FAILED_AUTH_WINDOW_SECONDS, blockDuration: config.FAILED_AUTH_BLOCK_SECONDS };
+    this.byClient = new RateLimiterMemory({ ...common, keyPrefix: 'client', points: config.FAILED_AUTH_LIMIT_PER_CLIENT });
+    this.byAddress = new RateLimiterMemory({ ...common, keyPrefix: 'address', points: config.FAILED_AUTH_LIMIT_PER_ADDRESS });
+  }
+
+  /** Throws TemporarilyUnavailableError (429) if this client_id or the request's address is over its limit. */
+  async assertAllowed(clientId: string): Promise<void> {
+    const address = currentSourceAddress();
+    const [client, source] = await Promise.all([this.byClient.get(clientKey(clientId)), this.byAddress.get(address)]);
+    const waitMs = Math.max(
+      blockedFor(client, this.config.FAILED_AUTH_LIMIT_PER_CLIENT),
+      blockedFor(source, this.config.FAILED_AUTH_LIMIT_PER_ADDRESS),
+    );
+    if (waitMs <= 0) return;
+    this.logger.debug(`throttled client authentication from ${address}`);
+    if (this.config.FAILED_AUTH_THROTTLE_DELAY_MS > 0) await sleep(this.config.FAILED_AUTH_THROTTLE_DELAY_MS);
+    throw TemporarilyUnavailableError.throttled(waitMs / 1000, { reason: `failed-authentication limit reached (${address})` });
+  }
+
+  /** Counts one failed authentication against the client_id and the request's address. */
+  async recordFailure(clientId: string): Promise<void> {
+    const address = currentSourceAddress();
+    // consume() rejects with a RateLimiterRes once over the limit; that is the point, not an error.
+    await Promise.all([this.byClient.consume(clientKey(clientId)).catch(() => undefined), this.byAddress.consume(address).catch(() => undefined)]);
+  }
+}
+
+/** Ids can be long and arbitrary; a fixed-size key bounds what each counter holds. */
+function clientKey(clientId: string): string {
+  return createHash('sha256').update(clientId, 'utf8').digest('base64url');
+}
+
+function blockedFor(res: RateLimiterRes | null, points: number): number {
+  return res && res.consumedPoints > points ? res.msBeforeNext : 0;
+}
