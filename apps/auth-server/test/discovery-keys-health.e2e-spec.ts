@@ -54,7 +54,7 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
     it('keeps a retired key published after rotation while tokens signed with it live, and signs with the new key', async () => {
       const before = await tokenFor(server.baseUrl, SEEDED.jwt);
       const oldKid = decodeProtectedHeader(before).kid;
-      const { active } = await server.app.get(SigningKeyService).rotate();
+      const { active } = await server.app.get(SigningKeyService).rotate({ now: true });
       const after = await tokenFor(server.baseUrl, SEEDED.jwt);
       expect(decodeProtectedHeader(after).kid).toBe(active);
       const kids = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);

@@ -26,6 +26,7 @@ import { HealthModule } from './health/health.module';
           cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL_SECONDS,
         },
         revocation: { pollIntervalSeconds: config.REVOCATION_POLL_INTERVAL_SECONDS },
+        jwt: { jwksMaxAgeSeconds: config.JWKS_MAX_AGE_SECONDS },
       }),
     }),
     CountriesModule,
