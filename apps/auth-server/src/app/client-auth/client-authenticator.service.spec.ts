@@ -115,7 +115,6 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
 
     it('after FAILED_AUTH_LIMIT_PER_CLIENT failures of one client_id → 429 without an argon2 check, even for the right secret', async () => {
       for (let i = 0; i < 3; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`)));
-      await failure(authenticator.authenticate(viaPost('guess-3'))); // the 4th failure blocks the id
       hasher.verify.mockClear();
       await throttled(authenticator.authenticate(viaPost('guess-4')));
       await throttled(authenticator.authenticate(viaBasic('right')));
@@ -123,13 +122,32 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     });
 
     it('an unknown client_id is throttled exactly like a known one (nothing revealed)', async () => {
-      for (let i = 0; i < 4; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`, 'nobody')));
+      for (let i = 0; i < 3; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`, 'nobody')));
       await throttled(authenticator.authenticate(viaPost('guess', 'nobody')));
     });
 
     it('per source address: failures spread over many ids are throttled too', async () => {
-      for (let i = 0; i < 6; i++) await failure(authenticator.authenticate(viaPost('x', `id-${i}`)));
+      for (let i = 0; i < 5; i++) await failure(authenticator.authenticate(viaPost('x', `id-${i}`)));
       await throttled(authenticator.authenticate(viaPost('x', 'yet-another-id')));
+    });
+
+    it('concurrent guesses cannot overshoot the limit: an attempt counts from its start', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => authenticator.authenticate(viaPost(`guess-${i}`)).catch((e: unknown) => e)));
+      expect(outcomes.filter((e) => e instanceof InvalidClientError)).toHaveLength(3);
+      expect(outcomes.filter((e) => e instanceof TemporarilyUnavailableError)).toHaveLength(7);
+      expect(hasher.verify).toHaveBeenCalledTimes(3);
+    });
+
+    it('successes and outages do not count as failures', async () => {
+      for (let i = 0; i < 5; i++) {
+        authenticator.forget(client.clientId); // each success pays the full check
+        await expect(authenticator.authenticate(viaPost('right'))).resolves.toBe(client);
+      }
+      authenticator.forget(client.clientId);
+      repository.findWithSecretHash.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      await expect(authenticator.authenticate(viaPost('right'))).rejects.toThrow('ECONNREFUSED');
+      for (let i = 0; i < 3; i++) await failure(authenticator.authenticate(viaPost(`guess-${i}`)));
+      expect(hasher.verify).toHaveBeenCalledTimes(5 + 3);
     });
 
     it('a secret verified before the flood still authenticates while its client_id is blocked', async () => {

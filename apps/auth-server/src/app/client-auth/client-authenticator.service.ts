@@ -58,10 +58,24 @@ export class ClientAuthenticator {
     this.cache.forget(clientId);
   }
 
-  private async verify({ method, clientId, secret }: PresentedCredentials): Promise<RegisteredClient> {
+  private async verify(presented: PresentedCredentials): Promise<RegisteredClient> {
+    const { clientId, secret } = presented;
     // Only attempts that would cost an argon2id check are throttled: a secret verified recently
     // (the cache) passes even while its client_id or address is over the failure limit (ADR 0007).
-    if (!this.cache.verifiedClient(clientId, secret)) await this.throttle.assertAllowed(clientId);
+    if (this.cache.verifiedClient(clientId, secret)) return this.check(presented);
+    await this.throttle.begin(clientId);
+    try {
+      const client = await this.check(presented);
+      await this.throttle.succeeded(clientId);
+      return client;
+    } catch (error) {
+      // Only a failed authentication counts; an outage or a bug is not the client's failure.
+      if (!(error instanceof InvalidClientError)) await this.throttle.succeeded(clientId);
+      throw error;
+    }
+  }
+
+  private async check({ method, clientId, secret }: PresentedCredentials): Promise<RegisteredClient> {
     const stored = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
     if (!stored) {
       await this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
@@ -80,7 +94,6 @@ export class ClientAuthenticator {
   }
 
   private async fail(method: ClientAuthMethodName, clientId: string, reason: string): Promise<never> {
-    await this.throttle.recordFailure(clientId);
     await this.audit.record('client_auth_failed', clientId || null, { method, reason });
     throw new InvalidClientError({
       basicChallenge: method === 'client_secret_basic',

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+// Must come before @node-rs/argon2: sets its allocator's purge delay (RSS, issue 10 point 10).
+import './argon2-memory';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { ConcurrencyGate } from '../client-auth/concurrency-gate';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';

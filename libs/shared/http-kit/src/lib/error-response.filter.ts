@@ -49,7 +49,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
       exception = new InvalidRequestError('a parameter has a value this server cannot process', { reason: (exception as Error)?.message });
     }
     if (exception instanceof OAuthError) {
-      if (exception.status >= 500) this.logger.error(exception.reason ?? exception.message, (exception.cause as Error)?.stack);
+      if (exception instanceof TemporarilyUnavailableError) this.logger.debug(`${exception.code}: ${exception.reason ?? exception.status}`);
+      else if (exception.status >= 500) this.logger.error(exception.reason ?? exception.message, (exception.cause as Error)?.stack);
       else if (exception.reason) this.logger.warn(`${exception.code}: ${exception.reason}`);
       const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
       if (exception instanceof InvalidClientError && exception.basicChallenge) {
