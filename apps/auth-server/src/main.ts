@@ -1,12 +1,14 @@
 import { listen } from '@playground/http-kit';
 import { createAuthServerApp } from './app/bootstrap';
 import { loadAuthServerConfig } from './app/config';
+import { startIdleHeapReducer } from './app/memory/idle-heap-reducer';
 
 async function main(): Promise<void> {
   const config = loadAuthServerConfig(); // fail fast on bad configuration, before Postgres starts
   const app = await createAuthServerApp();
   try {
     await listen(app, config.PORT, config.HOST, 'auth-server');
+    startIdleHeapReducer(); // RSS back near its idle level once a burst of load ends (issue 10)
   } catch (error) {
     // A failed boot (port taken, production guard, migrations) must not leave the embedded
     // Postgres or the pool running behind a process that will never serve.
