@@ -264,7 +264,6 @@ async function main() {
       }
 
       // rotate-secret through the CLI holds on both instances at once.
-      const oldSecret = SEEDED.opaque.secret;
       for (const s of [a, b]) await token(s.base, SEEDED.opaque); // cache the old secret on both
       const newSecret = /client_secret: (\S+)/.exec(cli(authEnv, 'rotate-secret', SEEDED.opaque.id))[1];
       const oldRefused = (await token(a.base, SEEDED.opaque)).status === 401 && (await token(b.base, SEEDED.opaque)).status === 401;

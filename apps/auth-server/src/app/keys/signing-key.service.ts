@@ -68,7 +68,7 @@ export class SigningKeyService implements OnModuleInit {
       await this.promoteDueKeys();
       rows = await this.currentKeys();
     }
-    let row = rows.find((candidate) => candidate.status === 'active');
+    let row: { kid: string; privateKeyPem: string } | undefined = rows.find((candidate) => candidate.status === 'active');
     if (!row) {
       await this.insertNewKey();
       row = await this.keys().findOneByOrFail({ status: 'active' });

@@ -7,5 +7,8 @@
  * a 400; this keeps the usual answer, e.g. 401 invalid_client, for the common case.)
  */
 export function isStorableText(value: string, maxLength = 1024): boolean {
-  return value.length <= maxLength && !value.includes('\u0000') && value.isWellFormed();
+  return value.length <= maxLength && !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
+
+// String.prototype.isWellFormed is ES2024; the libs compile against an older lib.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
