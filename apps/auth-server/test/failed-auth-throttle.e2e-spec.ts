@@ -1,3 +1,5 @@
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import { FailedAuthThrottle } from '../src/app/client-auth/failed-auth-throttle';
 import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
 
 /**
@@ -60,5 +62,9 @@ describe('failed client authentication is throttled (CONTRACT.md Part 2)', () =>
     for (let i = 0; i < 25 && last !== 429; i++) last = (await guess(`random-${i}`, i)).status;
     expect(last).toBe(429);
     expect((await good()).status).toBe(200);
+    // Counted under the socket's address (the middleware ran), not under the `unknown` fallback.
+    const { byAddress } = server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
+    expect((await byAddress.get('127.0.0.1'))?.consumedPoints).toBeGreaterThanOrEqual(20);
+    expect(await byAddress.get('unknown')).toBeNull();
   });
 });
