@@ -213,6 +213,8 @@ async function main() {
       await kill(archival);
       stall.pass();
       archival = await start('archival-service', 'archival-service', archivalEnv);
+      const afterRestart = await (await fetch(`${archival.base}/runs/${first.id}`)).json();
+      figure('killed run, right after the restart', afterRestart.status);
       const second = await (await fetch(`${archival.base}/runs`, { method: 'POST' })).json();
       let secondRun;
       await waitFor(async () => {
@@ -224,7 +226,7 @@ async function main() {
       figure('killed run', `${firstRun.status}${firstRun.error ? ` (${firstRun.error})` : ''}`);
       figure('next run', `${secondRun?.status}, ${secondRun?.countriesArchived} countries`);
       figure('rows archived per run', JSON.stringify(archived));
-      check('the killed run does not stay running', firstRun.status !== 'running' && firstRun.status !== 'queued', firstRun.status);
+      check('the killed run does not stay running (failed at the restart, before any new run)', afterRestart.status === 'failed' && firstRun.status === 'failed', `${afterRestart.status}, then ${firstRun.status}`);
       check('the next run succeeds', secondRun?.status === 'succeeded', secondRun?.error ?? secondRun?.status);
       check(
         'nothing archived twice (only the next run has rows, each country once)',

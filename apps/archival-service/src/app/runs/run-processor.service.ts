@@ -28,6 +28,27 @@ export class RunProcessor {
     private readonly countries: MsSystemCountriesClient,
   ) {}
 
+  /**
+   * At boot: if no instance holds the run lock, no run is in progress anywhere, so a `running` row
+   * was left by an instance that died mid-run (SIGKILL, OOM): mark it failed now rather than at
+   * the next run. If another instance holds the lock, it is running and the next holder decides.
+   */
+  async failInterruptedIfIdle(): Promise<number> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS locked`);
+      if (!locked) return 0;
+      try {
+        return await this.runs.failInterrupted(runner);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   async process(id: string): Promise<ArchiveRunEntity | undefined> {
     // One dedicated connection: a session-level advisory lock belongs to the connection that took it.
     const runner = this.db.createQueryRunner();
