@@ -12,6 +12,9 @@
  *   exception: a NUL byte, invalid UTF-8, a numeric out of range) or 54000 (a value too long for an
  *   index). The endpoint's ordinary 400, never a 500.
  * - undefined: anything else (a bug): 500 `server_error`.
+ *
+ * The socket errnos are not Postgres-specific: any dependency a handler could not reach (its
+ * `fetch` failing with ECONNREFUSED as the cause) is equally an outage, and 503 is equally right.
  */
 export type DatabaseErrorKind = 'unavailable' | 'bad_input';
 
