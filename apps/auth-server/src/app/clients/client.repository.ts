@@ -15,6 +15,8 @@ export interface ClientRepository {
   /** Replaces the secret hash and bumps `secret_version`; false if there is no such client. */
   replaceSecret(clientId: string, secretHash: string): Promise<boolean>;
   disable(clientId: string): Promise<boolean>;
+  /** Every scope registered for an enabled client, sorted, once each (RFC 8414 `scopes_supported`). */
+  registeredScopes(): Promise<string[]>;
 }
 
 export const CLIENT_REPOSITORY = Symbol('CLIENT_REPOSITORY');
@@ -61,6 +63,11 @@ export class TypeOrmClientRepository implements ClientRepository {
   async disable(clientId: string) {
     const result = await this.clients.update({ clientId }, { enabled: false });
     return (result.affected ?? 0) > 0;
+  }
+
+  async registeredScopes() {
+    const rows: Array<{ scope: string }> = await this.clients.query(`SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`);
+    return rows.map((row) => row.scope);
   }
 }
 
