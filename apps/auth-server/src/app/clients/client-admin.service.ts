@@ -4,8 +4,8 @@ import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { CLIENT_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type RegisteredClient } from './client';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
-import { SecretHasher } from './secret-hasher';
-import { SecretVerificationCache } from './secret-verification-cache';
+import { SecretHasher } from '../client-auth/secret-hasher';
+import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
 
 export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId'>> {
   clientId: string;

@@ -25,7 +25,7 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  *   refetch, at most once per `jwksCooldownSeconds`, so garbage kids cannot hammer the server.
  *
  * `aud` is not checked: in this playground the auth-server sets `aud` to the client itself
- * (CONTRACT.md), not to resource servers.
+ * (docs/contract.md), not to resource servers.
  *
  * Verified tokens are remembered (keyed by SHA-256 of the whole token, signature included, so
  * only the identical bytes hit) for at most `verifiedCacheTtlSeconds` and never past `exp`: an
