@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { createPlayground, type AppName, type Playground } from './support/playground';
+import { startPlayground, type AppName, type Playground } from './support/playground';
 
 const root = resolve(__dirname, '../../..');
 const contract = readFileSync(resolve(root, 'docs/contract.md'), 'utf8');
@@ -14,7 +14,7 @@ const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return ['node_modules', 'dist', 'test', 'testing', 'test-support'].includes(entry.name) ? [] : sources(path);
+    if (entry.isDirectory()) return ['node_modules', 'dist', 'test', 'testing'].includes(entry.name) ? [] : sources(path);
     return /\.(ts|mjs)$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name) ? [readFileSync(path, 'utf8')] : [];
   });
 }
@@ -36,9 +36,7 @@ describe('docs/contract.md is true', () => {
   let playground: Playground;
 
   beforeAll(async () => {
-    playground = await createPlayground();
-    await playground.start('auth-server');
-    await Promise.all([playground.start('ms-system'), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
+    playground = await startPlayground();
   }, 90_000);
 
   afterAll(async () => {

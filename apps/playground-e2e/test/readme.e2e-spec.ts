@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createPlayground, type Playground } from './support/playground';
+import { startPlayground, type Playground } from './support/playground';
 
 const root = resolve(__dirname, '../../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
@@ -105,9 +105,7 @@ describe('README walkthrough', () => {
   const steps = walkthroughSteps(readme);
 
   beforeAll(async () => {
-    playground = await createPlayground();
-    await playground.start('auth-server');
-    await Promise.all([playground.start('ms-system'), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
+    playground = await startPlayground();
   }, 90_000);
 
   afterAll(async () => {

@@ -68,3 +68,15 @@ export async function createPlayground(): Promise<Playground> {
   };
   return playground;
 }
+
+/**
+ * The whole playground for one test file, as `npm start` wires it: a fresh database, then the
+ * auth-server, then ms-system and archival-service (its schedule off: runs only on request).
+ * Call it from `beforeAll` (allow 90 s) and `close()` it in `afterAll`.
+ */
+export async function startPlayground(): Promise<Playground> {
+  const playground = await createPlayground();
+  await playground.start('auth-server');
+  await Promise.all([playground.start('ms-system'), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
+  return playground;
+}

@@ -3,7 +3,7 @@ import { AccessDeniedError, type IntrospectionResponse } from '@playground/oauth
 import type { RegisteredClient } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { requireParam } from '../http/form-parameters';
-import type { StoredToken } from '../tokens/token.repository';
+import type { StoredToken } from '../tokens/token.repository.port';
 import { TokenService } from '../tokens/token.service';
 
 const INACTIVE: IntrospectionResponse = { active: false };

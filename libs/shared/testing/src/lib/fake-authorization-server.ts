@@ -1,20 +1,43 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
+/** A request the fake received, as a test may inspect it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A programmed answer; `'destroy'` drops the connection without one. */
+export type FakeReply = { status: number; body?: unknown; delayMs?: number; headers?: Record<string, string> } | 'destroy';
+
 /**
- * A tiny authorization server on 127.0.0.1 for the bearer-auth specs: RFC 8414 metadata, a JWKS,
- * RFC 7662 introspection of the opaque tokens it knows, and the revocations feed. It counts calls
- * so tests can assert caching and coalescing. Test support: exported as `@playground/bearer-auth/testing`.
+ * The one fake authorization server of the tests, on 127.0.0.1 (node:http and jose only), under
+ * `<origin>/ms-auth-server`: RFC 8414 metadata, a JWKS, a client-credentials token endpoint whose
+ * answers a test may program, RFC 7662 introspection of the tokens it knows, the revocations feed,
+ * and a `/resource` (outside the issuer path) for clients that call a resource server. It counts
+ * and records calls so tests can assert caching, coalescing and retries. For resource-server tests
+ * (bearer-auth, ms-system) and client tests (token-client) alike.
  */
 export interface FakeAuthServer {
+  /** Origin, `http://127.0.0.1:<port>`. */
   url: string;
+  origin: string;
   issuer: string;
   kid: string;
   privateKey: CryptoKey;
   publicJwk: JWK;
   calls: { metadata: number; jwks: number; introspect: number; revocations: number };
+  metadataRequests: RecordedRequest[];
+  tokenRequests: RecordedRequest[];
+  resourceRequests: RecordedRequest[];
+  /** Answers the n-th (1-based) token request. Default: a fresh opaque `token-<n>` living 3600 s, active at introspection. */
+  onToken: (n: number, request: RecordedRequest) => FakeReply;
+  /** Answers the n-th resource request. Default: 200 `{"ok":true}`. */
+  onResource: (n: number, request: RecordedRequest) => FakeReply;
   /** Last Authorization header seen on introspection. */
   lastIntrospectionAuth?: string;
   /** Signs a JWT access token the way the real auth-server does (RFC 9068). */
@@ -37,11 +60,21 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
 
   const fake: FakeAuthServer = {
     url: '',
+    origin: '',
     issuer: '',
     kid,
     privateKey,
     publicJwk,
     calls: { metadata: 0, jwks: 0, introspect: 0, revocations: 0 },
+    metadataRequests: [],
+    tokenRequests: [],
+    resourceRequests: [],
+    onToken: (n) => {
+      const token = `token-${n}`;
+      register(token, { client_id: 'service-client-jwt', scope: 'country.read', exp: Math.floor(Date.now() / 1000) + 3600 });
+      return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: 'country.read' }, headers: { 'cache-control': 'no-store' } };
+    },
+    onResource: () => ({ status: 200, body: { ok: true } }),
     introspectionDelayMs: 0,
     down: false,
     async jwt(claims = {}, header = {}) {
@@ -55,21 +88,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     },
     opaque(claims = {}) {
       const token = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
-      const now = Math.floor(Date.now() / 1000);
-      const clientId = claims.client_id ?? 'user-client-opaque';
-      opaqueTokens.set(token, {
-        active: true,
-        sub: clientId,
-        aud: [clientId],
-        nbf: now,
-        iat: now,
-        exp: claims.exp ?? now + 300,
-        scope: claims.scope ?? 'country.read customer.read',
-        iss: fake.issuer,
-        jti: claims.jti ?? randomUUID(),
-        client_id: clientId,
-        token_type: 'Bearer',
-      });
+      register(token, { client_id: 'user-client-opaque', ...claims });
       return token;
     },
     revoke(jti, exp) {
@@ -79,6 +98,25 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
+  /** An opaque token introspection reports as active, with the claims the real server gives. */
+  function register(token: string, claims: { client_id?: string; scope?: string; exp?: number; jti?: string }): void {
+    const now = Math.floor(Date.now() / 1000);
+    const clientId = claims.client_id ?? 'user-client-opaque';
+    opaqueTokens.set(token, {
+      active: true,
+      sub: clientId,
+      aud: [clientId],
+      nbf: now,
+      iat: now,
+      exp: claims.exp ?? now + 300,
+      scope: claims.scope ?? 'country.read customer.read',
+      iss: fake.issuer,
+      jti: claims.jti ?? randomUUID(),
+      client_id: clientId,
+      token_type: 'Bearer',
+    });
+  }
+
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -86,15 +124,26 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     };
     if (fake.down) return send(503, { error: 'temporarily_unavailable' });
     const url = new URL(req.url ?? '/', fake.url);
+    const record = async (): Promise<RecordedRequest> => ({ method: req.method ?? '', path: url.pathname, headers: req.headers, body: await readBody(req) });
+    if (url.pathname === '/resource') {
+      fake.resourceRequests.push(await record());
+      return reply(res, fake.onResource(fake.resourceRequests.length, fake.resourceRequests[fake.resourceRequests.length - 1]));
+    }
     const path = url.pathname.slice(new URL(fake.issuer).pathname.length);
     if (path === '/.well-known/oauth-authorization-server') {
       fake.calls.metadata++;
+      fake.metadataRequests.push(await record());
       return send(200, {
         issuer: fake.issuer,
         jwks_uri: `${fake.issuer}/oauth2/jwks`,
         introspection_endpoint: `${fake.issuer}/oauth2/introspect`,
         token_endpoint: `${fake.issuer}/oauth2/token`,
+        grant_types_supported: ['client_credentials'],
       });
+    }
+    if (path === '/oauth2/token' && req.method === 'POST') {
+      fake.tokenRequests.push(await record());
+      return reply(res, fake.onToken(fake.tokenRequests.length, fake.tokenRequests[fake.tokenRequests.length - 1]));
     }
     if (path === '/oauth2/jwks') {
       fake.calls.jwks++;
@@ -121,8 +170,22 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   fake.url = `http://127.0.0.1:${port}`;
+  fake.origin = fake.url;
   fake.issuer = `${fake.url}/ms-auth-server`;
   return fake;
+}
+
+function reply(res: ServerResponse, answer: FakeReply): void {
+  if (answer === 'destroy') {
+    res.socket?.destroy();
+    return;
+  }
+  const send = () => {
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+  };
+  if (answer.delayMs) setTimeout(send, answer.delayMs);
+  else send();
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
