@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { startPlayground, type AppName, type Playground } from './support/playground';
+import { usePlayground, type AppName } from './support/playground';
 
 const root = resolve(__dirname, '../../..');
 const contract = readFileSync(resolve(root, 'docs/contract.md'), 'utf8');
@@ -33,15 +33,7 @@ function appOf(path: string): AppName {
 }
 
 describe('docs/contract.md is true', () => {
-  let playground: Playground;
-
-  beforeAll(async () => {
-    playground = await startPlayground();
-  }, 90_000);
-
-  afterAll(async () => {
-    await playground?.close();
-  }, 60_000);
+  const current = usePlayground();
 
   it('names the endpoints, error codes and variables it promises', () => {
     expect(endpoints.length).toBeGreaterThanOrEqual(15);
@@ -50,6 +42,7 @@ describe('docs/contract.md is true', () => {
   });
 
   it('every endpoint it names is served (a route of that method, not the not-found answer)', async () => {
+    const playground = current();
     const missing: string[] = [];
     for (const { method, path } of endpoints) {
       const app = appOf(path);

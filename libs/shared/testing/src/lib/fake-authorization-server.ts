@@ -45,13 +45,29 @@ export interface FakeAuthServer {
   /** Registers an opaque token that introspection reports as active. */
   opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string }): string;
   revoke(jti: string, exp: number): void;
+  /** Whether introspection would call `token` active (issued or registered, unexpired, not revoked). */
+  isActive(token: string): boolean;
+  /** Forgets every token: all of them become inactive at once. */
+  revokeAll(): void;
+  /** Stops listening (connections dropped); `start()` listens again on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   /** Make introspection slow (ms) or fail. */
   introspectionDelayMs: number;
   down: boolean;
   close(): Promise<void>;
 }
 
-export async function startFakeAuthServer(): Promise<FakeAuthServer> {
+export interface FakeAuthServerOptions {
+  /**
+   * Registered clients (id → secret). When given, the default token endpoint requires
+   * `client_secret_basic` for one of them (RFC 6749 §2.3.1: both halves form-urlencoded) and
+   * `grant_type=client_credentials`, and answers 401 `invalid_client` otherwise.
+   */
+  clients?: Record<string, string>;
+}
+
+export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): Promise<FakeAuthServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };
@@ -69,9 +85,11 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     metadataRequests: [],
     tokenRequests: [],
     resourceRequests: [],
-    onToken: (n) => {
+    onToken: (n, request) => {
+      const clientId = options.clients ? authenticated(request, options.clients) : 'service-client-jwt';
+      if (clientId === undefined) return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
       const token = `token-${n}`;
-      register(token, { client_id: 'service-client-jwt', scope: 'country.read', exp: Math.floor(Date.now() / 1000) + 3600 });
+      register(token, { client_id: clientId, scope: 'country.read', exp: Math.floor(Date.now() / 1000) + 3600 });
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: 'country.read' }, headers: { 'cache-control': 'no-store' } };
     },
     onResource: () => ({ status: 200, body: { ok: true } }),
@@ -95,8 +113,19 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
       revoked.push({ jti, exp });
       for (const [token, claims] of opaqueTokens) if (claims['jti'] === jti) opaqueTokens.delete(token);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    isActive: (token) => {
+      const claims = opaqueTokens.get(token);
+      return claims !== undefined && (claims['exp'] as number) > Date.now() / 1000;
+    },
+    revokeAll: () => opaqueTokens.clear(),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    start: () => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve())),
+    close: () => fake.stop(),
   };
+  let port = 0;
 
   /** An opaque token introspection reports as active, with the claims the real server gives. */
   function register(token: string, claims: { client_id?: string; scope?: string; exp?: number; jti?: string }): void {
@@ -167,12 +196,23 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     }
     return send(404, { error: 'not_found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await fake.start();
+  port = (server.address() as AddressInfo).port;
   fake.url = `http://127.0.0.1:${port}`;
   fake.origin = fake.url;
   fake.issuer = `${fake.url}/ms-auth-server`;
   return fake;
+}
+
+/** The client a client_secret_basic token request authenticates as, or undefined. */
+function authenticated(request: RecordedRequest, clients: Record<string, string>): string | undefined {
+  if (new URLSearchParams(request.body).get('grant_type') !== 'client_credentials') return undefined;
+  const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+  return clients[id] !== undefined && clients[id] === secret ? id : undefined;
 }
 
 function reply(res: ServerResponse, answer: FakeReply): void {
