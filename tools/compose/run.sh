@@ -12,7 +12,7 @@
 #      {"code":"AUS","name":"AUSTRALIA"} → introspection → an archival run;
 #   4. teardown, whatever happened: containers, pod, network and volume of the test project.
 #
-# Bounded: the whole run is killed after COMPOSE_TEST_TIMEOUT seconds (default 900), teardown
+# Bounded: the whole run is killed after COMPOSE_TEST_TIMEOUT seconds (default 1200), teardown
 # included. Kept between runs, for speed: the stand-in images, the app image and its layer cache
 # (about 4 GB in /var/lib/containers), the downloaded packages in COMPOSE_TEST_DIR.
 # PURGE=1 removes those too at the end. Needs root and the Debian packages podman,
@@ -21,7 +21,7 @@ set -euo pipefail
 if [ -z "${COMPOSE_TEST_BOUNDED:-}" ]; then
   # timeout signals the whole process group (podman, podman-compose, node), then this script's
   # EXIT trap tears down; SIGKILL 60 s later if even that hangs.
-  exec timeout -k 60 "${COMPOSE_TEST_TIMEOUT:-900}" env COMPOSE_TEST_BOUNDED=1 bash "$0" "$@"
+  exec timeout -k 60 "${COMPOSE_TEST_TIMEOUT:-1200}" env COMPOSE_TEST_BOUNDED=1 bash "$0" "$@"
 fi
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -95,7 +95,8 @@ log "stand-in images ready"
 ports_json="$(node "$here/derive.mjs" "$root/docker-compose.yml" "$work/compose.yml" \
   "{\"postgres:17-alpine\": \"$pg_image\"}" "$node_image")"
 port() { node -e 'const p = JSON.parse(process.argv[1]); console.log(p[process.argv[2]][process.argv[3]])' "$ports_json" "$1" "$2"; }
-pc=(podman-compose -p "$project" -f "$work/compose.yml")
+label=org.oauth2-playground.compose-test=1
+pc=(podman-compose -p "$project" --podman-build-args="--label $label" -f "$work/compose.yml")
 
 teardown() {
   local status=$?
@@ -115,8 +116,11 @@ teardown() {
   podman pod rm -f "pod_$project" >/dev/null 2>&1 || true
   podman volume rm -f $(podman volume ls -q --filter "label=io.podman.compose.project=$project") >/dev/null 2>&1 || true
   podman network rm -f "${project}_default" >/dev/null 2>&1 || true
+  # Images of this test that no tag refers to any more: what earlier runs built from older sources
+  # (about 1.8 GB each). The stages of this run's build are tagged above, so its cache stays.
+  podman image prune -f --filter "label=$label" >/dev/null 2>&1 || true
   if [ "${PURGE:-0}" = 1 ]; then
-    podman rmi -f $(podman images -q --filter reference='localhost/oauth2-playground*:compose-test') "$node_image" "$pg_image" "$base" >/dev/null 2>&1 || true
+    podman rmi -f $(podman images -q --filter "label=$label") "$node_image" "$pg_image" "$base" >/dev/null 2>&1 || true
     podman image prune -f >/dev/null 2>&1 || true
     rm -rf "$work"
   fi
@@ -128,7 +132,16 @@ trap 'exit 143' INT TERM
 teardown_before() { (cd "$work" && "${pc[@]}" down -v -t 5 >/dev/null 2>&1) || true; }
 teardown_before # a previous run killed hard
 
-log "podman-compose up --build -d (the Dockerfile: npm ci with npm $NPM_VERSION, Nx build)…"
+# The Dockerfile's intermediate stages, tagged: their layers are the cache of the next run, and
+# untagged leftovers of earlier runs can then be told apart and removed at teardown.
+log "building the Dockerfile's stages (npm ci with npm $NPM_VERSION, Nx build, production dependencies)…"
+: >"$work/build.log"
+for stage in build prod-deps; do
+  podman build --target "$stage" --build-arg "NODE_IMAGE=$node_image" --label "$label" \
+    -t "localhost/oauth2-playground-$stage:compose-test" "$root" >>"$work/build.log" 2>&1 ||
+    { tail -40 "$work/build.log" >&2; exit 1; }
+done
+log "podman-compose up --build -d…"
 up=1
 if (cd "$work" && "${pc[@]}" up --build -d >"$work/up.log" 2>&1); then :; else
   status=$?
