@@ -28,11 +28,15 @@ const kustomization = parseAllDocuments(readFileSync(join(dir, 'kustomization.ya
 const objects: K8sObject[] = kustomization.resources.flatMap((file) =>
   parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => doc.toJS() as K8sObject),
 );
-const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const lookup = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+function find(kind: string, name: string): K8sObject {
+  const object = lookup(kind, name);
+  if (!object) throw new Error(`deploy/kubernetes has no ${kind} ${name}`);
+  return object;
+}
 
 /** The kubernetes-models class for an object's apiVersion and kind (core group: `kubernetes-models/v1`). */
 function modelFor(object: Pick<K8sObject, 'apiVersion' | 'kind'>): new (data: unknown) => { validate(): void } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(`kubernetes-models/${object.apiVersion}`) as Record<string, new (data: unknown) => { validate(): void }>;
   const model = module[object.kind];
   if (!model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
@@ -47,10 +51,10 @@ describe('deploy/kubernetes', () => {
   });
 
   it('the schema check fails on an invalid object (a string port, an unknown kind)', () => {
-    const deployment = structuredClone(find('Deployment', 'auth-server')!);
+    const deployment = structuredClone(find('Deployment', 'auth-server'));
     deployment.spec.template.spec.containers[0].ports[0].containerPort = '8085';
     expect(() => validate(deployment)).toThrow(/containerPort must be integer/);
-    const probeless = structuredClone(find('Deployment', 'ms-system')!);
+    const probeless = structuredClone(find('Deployment', 'ms-system'));
     probeless.spec.template.spec.containers[0].readinessProbe.httpGet.port = { name: 'http' };
     expect(() => validate(probeless)).toThrow();
     expect(() => modelFor({ apiVersion: 'apps/v1', kind: 'Deploymnet' })).toThrow(/no schema/);
@@ -63,7 +67,7 @@ describe('deploy/kubernetes', () => {
   });
 
   describe.each(Object.entries(APPS))('%s', (name, app) => {
-    const deployment = () => find('Deployment', name)!;
+    const deployment = () => find('Deployment', name);
     const container = () => deployment().spec.template.spec.containers[0];
     const podLabels = () => deployment().spec.template.metadata.labels as Record<string, string>;
     const matches = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels()[k] === v);
@@ -89,27 +93,27 @@ describe('deploy/kubernetes', () => {
     });
 
     it('has a Service selecting its pods on the contract port', () => {
-      const service = find('Service', name)!;
+      const service = find('Service', name);
       expect(matches(service.spec.selector)).toBe(true);
       expect(service.spec.ports).toEqual([{ name: 'http', port: app.port, targetPort: 'http' }]);
     });
 
     it('keeps a pod through voluntary disruptions (PodDisruptionBudget)', () => {
-      const pdb = find('PodDisruptionBudget', name)!;
+      const pdb = find('PodDisruptionBudget', name);
       expect(pdb.spec.minAvailable).toBe(1);
       expect(matches(pdb.spec.selector.matchLabels)).toBe(true);
     });
 
     it(app.hpa ? 'scales on CPU (HPA on its Deployment)' : 'has no HPA (runs are serialised by an advisory lock)', () => {
-      const hpa = find('HorizontalPodAutoscaler', name);
+      const hpa = lookup('HorizontalPodAutoscaler', name);
       if (!app.hpa) return expect(hpa).toBeUndefined();
-      expect(hpa!.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
-      expect(hpa!.spec.minReplicas).toBe(deployment().spec.replicas);
-      expect(hpa!.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+      expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+      expect(hpa?.spec.minReplicas).toBe(deployment().spec.replicas);
+      expect(hpa?.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
     });
 
     it('reaches the other apps through their in-cluster Services', () => {
-      const config = find('ConfigMap', 'playground-config')!.data!;
+      const config = find('ConfigMap', 'playground-config').data ?? {};
       expect(config['AUTH_SERVER_URL']).toBe('http://auth-server:8085/ms-auth-server');
       expect(config['MS_SYSTEM_URL']).toBe('http://ms-system:8091/ms-system');
       expect(config['NODE_ENV']).toBe('production');
