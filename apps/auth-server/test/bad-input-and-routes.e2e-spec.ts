@@ -1,7 +1,7 @@
 import { call, createTestDatabase, FORM, postForm, SEEDED, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
 
 /**
- * CONTRACT.md Part 2, "Errors, sharpened": input PostgreSQL cannot take gets the endpoint's
+ * docs/contract.md, "Errors": input PostgreSQL cannot take gets the endpoint's
  * ordinary 4xx (issue 10, point 2), and no answer echoes the request's query string or headers;
  * unknown paths are 404, known paths with another method 405 + Allow (point 5).
  */

@@ -7,7 +7,7 @@ import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type Test
  * (429 + Retry-After, temporarily_unavailable), and a client with the right, recently verified
  * secret keeps getting tokens throughout.
  */
-describe('failed client authentication is throttled (CONTRACT.md Part 2)', () => {
+describe('failed client authentication is throttled (docs/contract.md)', () => {
   let db: TestDatabase;
   let server: TestAuthServer;
   let tokenUrl: string;

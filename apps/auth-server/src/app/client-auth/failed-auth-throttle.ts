@@ -7,7 +7,7 @@ import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { currentSourceAddress } from './source-address';
 
 /**
- * Throttles repeated *failed* client authentication (CONTRACT.md Part 2, "Errors, sharpened";
+ * Throttles repeated *failed* client authentication (docs/contract.md, "Errors";
  * ADR 0007), per `client_id` and per source address:
  *
  * - `FAILED_AUTH_LIMIT_PER_CLIENT` failures of one client_id, or `FAILED_AUTH_LIMIT_PER_ADDRESS`

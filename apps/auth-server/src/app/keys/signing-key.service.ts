@@ -1,12 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint } from 'jose';
-import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { SigningKeyEntity } from '../persistence/entities';
+import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
@@ -42,7 +40,7 @@ export class SigningKeyService implements OnModuleInit {
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SIGNING_KEY_REPOSITORY) private readonly keys: SigningKeyRepository,
     private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
@@ -63,20 +61,19 @@ export class SigningKeyService implements OnModuleInit {
     if (this.active && now - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000 && now < this.active.nextCheckAt) {
       return this.active.key;
     }
-    let rows = await this.currentKeys();
-    if (rows.some((row) => row.status === 'next' && row.due)) {
-      await this.promoteDueKeys();
-      rows = await this.currentKeys();
+    let { active: row, next } = await this.keys.activeAndNext();
+    if (next?.msUntilActive === 0) {
+      for (const kid of await this.keys.promoteDue()) this.logger.log(`pre-published signing key ${kid} is now active`);
+      ({ active: row, next } = await this.keys.activeAndNext());
     }
-    let row: { kid: string; privateKeyPem: string } | undefined = rows.find((candidate) => candidate.status === 'active');
     if (!row) {
       await this.insertNewKey();
-      row = await this.keys().findOneByOrFail({ status: 'active' });
+      row = await this.keys.findActive();
+      if (!row) throw new Error('no active signing key after inserting one');
     }
-    const pending = rows.find((candidate) => candidate.status === 'next');
     const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
     // A promotion another server holds the lock for is re-checked a second later, not per request.
-    const nextCheckAt = pending ? Math.max(now + pending.msUntilActive, now + (pending.due ? 1000 : 0)) : Infinity;
+    const nextCheckAt = next ? now + Math.max(next.msUntilActive, 1000 * Number(next.msUntilActive === 0)) : Infinity;
     this.active = { key, loadedAt: now, nextCheckAt };
     return key;
   }
@@ -85,7 +82,7 @@ export class SigningKeyService implements OnModuleInit {
   async publicKey(kid: string): Promise<KeyObject | undefined> {
     const cached = this.publicKeys.get(kid);
     if (cached) return cached;
-    const row = await this.keys().findOneBy({ kid });
+    const row = await this.keys.findByKid(kid);
     if (!row) return undefined;
     const key = createPublicKey({ key: row.publicJwk, format: 'jwk' });
     this.publicKeys.set(kid, key);
@@ -97,27 +94,21 @@ export class SigningKeyService implements OnModuleInit {
    * still has unexpired tokens.
    */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
-    const rows: Array<Pick<SigningKeyEntity, 'kid' | 'alg'> & { public_jwk: Record<string, string> }> = await this.db.query(
-      `SELECT k.kid, k.alg, k.public_jwk FROM signing_keys k
-        WHERE k.status IN ('active', 'next')
-           OR EXISTS (SELECT 1 FROM tokens t WHERE t.kid = k.kid AND t.exp > $1)
-        ORDER BY k.created_at DESC, k.kid`,
-      [now],
-    );
+    const rows = await this.keys.published(now);
     return {
       keys: rows.map((row) => ({
-        kty: row.public_jwk['kty'],
+        kty: row.publicJwk['kty'],
         kid: row.kid,
         use: 'sig',
         alg: row.alg,
-        n: row.public_jwk['n'],
-        e: row.public_jwk['e'],
+        n: row.publicJwk['n'],
+        e: row.publicJwk['e'],
       })),
     };
   }
 
   /**
-   * Rollover (CONTRACT.md Part 2, "Signing keys"). By default the new key is published at once
+   * Rollover (docs/contract.md, "Tokens"). By default the new key is published at once
    * as `next` and signs only after SIGNING_KEY_PREPUBLISH_SECONDS, so no resource server meets
    * an unknown kid; throws if a key is already waiting. `now: true` (key compromise) activates a
    * new key at once and drops any waiting one: resource servers whose JWKS cache predates it
@@ -125,73 +116,30 @@ export class SigningKeyService implements OnModuleInit {
    */
   async rotate(options: { now?: boolean } = {}): Promise<{ retired?: string; active: string; activatesAt?: Date }> {
     const material = await this.generate();
-    const prepublish = !options.now && this.config.SIGNING_KEY_PREPUBLISH_SECONDS > 0;
-    const result = await this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(SigningKeyEntity);
-      const current = await repo.findOne({ where: { status: 'active' }, lock: { mode: 'pessimistic_write' } });
-      const waiting = await repo.findOne({ where: { status: 'next' }, lock: { mode: 'pessimistic_write' } });
-      if (prepublish) {
-        if (waiting) throw new Error(`signing key ${waiting.kid} is already waiting to activate at ${waiting.activatesAt?.toISOString()}; use --now to replace it at once`);
-        const [{ at }]: Array<{ at: Date }> = await tx.query(`SELECT now() + make_interval(secs => $1) AS at`, [this.config.SIGNING_KEY_PREPUBLISH_SECONDS]);
-        await repo.insert({ ...material, status: 'next', activatesAt: at });
-        return { retired: current?.kid, activatesAt: at };
-      }
-      // A waiting key never signed anything: retired, it leaves the JWKS at once.
-      if (waiting) await repo.update({ kid: waiting.kid }, { status: 'retired', retiredAt: new Date(), activatesAt: null });
-      if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
-      await repo.insert({ ...material, status: 'active' });
-      return { retired: current?.kid, activatesAt: undefined };
-    });
-    this.active = undefined;
-    await this.audit.record('signing_key_rotated', null, { retired: result.retired, active: material.kid, activatesAt: result.activatesAt?.toISOString() ?? 'now' });
-    if (result.activatesAt) {
-      this.logger.log(`signing key ${material.kid} published; signs from ${result.activatesAt.toISOString()} (${result.retired ?? '(none)'} until then)`);
-      return { retired: result.retired, active: material.kid, activatesAt: result.activatesAt };
+    const wait = options.now ? 0 : this.config.SIGNING_KEY_PREPUBLISH_SECONDS;
+    if (wait > 0) {
+      const { current, activatesAt } = await this.keys.prepublish(material, wait);
+      this.active = undefined;
+      await this.audit.record('signing_key_rotated', null, { retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
+      this.logger.log(`signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
+      return { retired: current, active: material.kid, activatesAt };
     }
-    this.logger.log(`signing key rotated: ${result.retired ?? '(none)'} → ${material.kid}`);
-    return { retired: result.retired, active: material.kid };
-  }
-
-  /** The active and next keys, with whether the next one is due (by the database's clock). */
-  private currentKeys(): Promise<Array<{ kid: string; status: 'active' | 'next'; privateKeyPem: string; due: boolean; msUntilActive: number }>> {
-    return this.db.query(
-      `SELECT kid, status, private_key_pem AS "privateKeyPem",
-              coalesce(activates_at <= now(), false) AS due,
-              greatest(0, coalesce(extract(epoch FROM activates_at - now()) * 1000, 0))::float8 AS "msUntilActive"
-         FROM signing_keys WHERE status IN ('active', 'next')`,
-    );
-  }
-
-  /** `next` → `active`, `active` → `retired`, once, whichever server gets the row lock first. */
-  private async promoteDueKeys(): Promise<void> {
-    const promoted = await this.db.transaction(async (tx) => {
-      const due: Array<{ kid: string; alg: string }> = await tx.query(
-        `SELECT kid, alg FROM signing_keys WHERE status = 'next' AND activates_at <= now() FOR UPDATE SKIP LOCKED`,
-      );
-      for (const { kid, alg } of due) {
-        await tx.query(`UPDATE signing_keys SET status = 'retired', retired_at = now() WHERE status = 'active' AND alg = $1`, [alg]);
-        await tx.query(`UPDATE signing_keys SET status = 'active', activates_at = NULL WHERE kid = $1`, [kid]);
-      }
-      return due.map((row) => row.kid);
-    });
-    for (const kid of promoted) this.logger.log(`pre-published signing key ${kid} is now active`);
+    const retired = await this.keys.rotateTo(material);
+    this.active = undefined;
+    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid, activatesAt: 'now' });
+    this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
+    return { retired, active: material.kid };
   }
 
   private async insertNewKey(): Promise<void> {
     const material = await this.generate();
     // Two processes starting on an empty database race here; the partial unique index on the
     // active status lets exactly one win, and the loser reads the winner's key.
-    await this.db
-      .createQueryBuilder()
-      .insert()
-      .into(SigningKeyEntity)
-      .values({ ...material, status: 'active' })
-      .orIgnore()
-      .execute();
+    await this.keys.insertActiveIfNone(material);
     this.logger.log(`generated signing key ${material.kid}`);
   }
 
-  private async generate(): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyPem'>> {
+  private async generate(): Promise<StoredSigningKey> {
     const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 });
     const jwk = publicKey.export({ format: 'jwk' });
     const publicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e) };
@@ -201,9 +149,5 @@ export class SigningKeyService implements OnModuleInit {
       publicJwk,
       privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     };
-  }
-
-  private keys() {
-    return this.db.getRepository(SigningKeyEntity);
   }
 }

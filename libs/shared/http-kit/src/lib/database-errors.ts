@@ -1,6 +1,6 @@
 /**
  * What a PostgreSQL failure means for the client, decided in one place for every app
- * (CONTRACT.md Part 2, "Errors, sharpened"). Framework- and driver-free: it reads only the
+ * (docs/contract.md, "Errors"). Framework- and driver-free: it reads only the
  * `code` (SQLSTATE or Node errno) and `message` that `pg` sets, looking through TypeORM's
  * `QueryFailedError.driverError` and `Error.cause`.
  *

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Key rollover without a rejection window (CONTRACT.md Part 2, "Signing keys"): a rotated-in key
+ * Key rollover without a rejection window (docs/contract.md, "Tokens"): a rotated-in key
  * is first `next` — published in the JWKS, not yet signing — until `activates_at`, when the
  * first server to look promotes it to `active` and retires the old one. At most one `next` key
  * per algorithm.
