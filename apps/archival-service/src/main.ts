@@ -1,3 +1,4 @@
+import './instrumentation'; // first: tracing patches the modules loaded below
 import 'reflect-metadata';
 import { listen, loadConfig } from '@playground/http-kit';
 import { createArchivalApp } from './app/bootstrap';

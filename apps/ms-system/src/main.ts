@@ -1,3 +1,4 @@
+import './instrumentation'; // first: tracing patches the modules loaded below
 import { Logger } from '@nestjs/common';
 import { listen } from '@playground/http-kit';
 import { createMsSystemApp } from './app/bootstrap';

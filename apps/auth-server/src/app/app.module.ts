@@ -13,6 +13,7 @@ import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
 import { RevocationModule } from './revocation/revocation.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { MetricsModule } from '@playground/telemetry';
 
 /** The authorization server: one module per concern. */
 @Module({
@@ -21,6 +22,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     // request lines are logged at all, none at warn and above (no per-request logger cost).
     LoggerModule.forRoot(loggerParams('auth-server')),
     AuthServerConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     authServerDatabase(),
     AuditModule,
     ClientsModule,

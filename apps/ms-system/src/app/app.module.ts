@@ -9,11 +9,13 @@ import { CreateCountries1732300000000 } from './countries/migrations/17323000000
 import { MS_SYSTEM_CONFIG, type MsSystemConfig } from './config';
 import { MsSystemConfigModule } from './config.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from '@playground/telemetry';
 
 @Module({
   imports: [
     LoggerModule.forRoot(loggerParams('ms-system')),
     MsSystemConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000] }),
     BearerAuthModule.forRootAsync({
       inject: [MS_SYSTEM_CONFIG],

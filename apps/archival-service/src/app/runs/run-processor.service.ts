@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { CountrySourceError, MsSystemCountriesClient } from '../countries/ms-system-countries.client';
 import type { ArchiveRunEntity } from './archive-run.entity';
 import { RunsRepository } from './runs.repository';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /**
  * Key of the session-level advisory lock that serialises runs across every instance sharing the
@@ -47,11 +48,13 @@ export class RunProcessor {
         try {
           const countries = await this.countries.fetchAll();
           const done = await this.runs.succeed(runner, run.id, countries);
+          oauthTelemetry.archivalRunFinished('succeeded');
           this.logger.log(`run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`);
           return done;
         } catch (error) {
           const reason = failureReason(error);
           await this.runs.fail(runner, run.id, reason);
+          oauthTelemetry.archivalRunFinished('failed');
           this.logger.warn(`run ${run.id} (${run.slot}) failed: ${reason}`);
           return undefined;
         }

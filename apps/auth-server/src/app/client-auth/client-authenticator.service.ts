@@ -7,6 +7,7 @@ import { SecretHasher } from '../clients/secret-hasher';
 import { SecretVerificationCache } from '../clients/secret-verification-cache';
 import type { OAuthRequest } from '../http/oauth-request';
 import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type PresentedCredentials } from './client-auth-method';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /**
  * Pipeline step 2: who is calling? Exactly one method per request (two → invalid_request,
@@ -46,7 +47,10 @@ export class ClientAuthenticator {
       const { method, clientId, secret } = presented[0];
       const cached = clientId ? this.cache.verifiedClient(clientId, secret) : undefined;
       // Anything but a plain success goes the full way, so failures are audited as before.
-      if (cached?.enabled && cached.authMethods.includes(method)) return cached;
+      if (cached?.enabled && cached.authMethods.includes(method)) {
+        oauthTelemetry.clientAuthenticated(cached.clientId, method, 'hit');
+        return cached;
+      }
     }
     return this.verify(presented[0]);
   }
@@ -71,11 +75,13 @@ export class ClientAuthenticator {
     if (!valid) return this.fail(method, clientId, 'wrong secret');
     if (!client.enabled) return this.fail(method, clientId, 'client disabled');
     if (!client.authMethods.includes(method)) return this.fail(method, clientId, `${method} not allowed for this client`);
+    oauthTelemetry.clientAuthenticated(client.clientId, method, 'miss');
     return client;
   }
 
   private async fail(method: ClientAuthMethodName, clientId: string, reason: string): Promise<never> {
     await this.audit.record('client_auth_failed', clientId || null, { method, reason });
+    oauthTelemetry.clientAuthFailed(method);
     throw new InvalidClientError({
       basicChallenge: method === 'client_secret_basic',
       reason: `${reason} (client_id "${clientId.slice(0, 100)}", ${method})`,

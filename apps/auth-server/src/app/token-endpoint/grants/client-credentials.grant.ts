@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidScopeError, parseScope, type TokenResponse } from '@playground/oauth-contracts';
 import { TokenService } from '../../tokens/token.service';
 import type { GrantContext, GrantHandler } from './grant';
+import { setOAuthSpanAttributes } from '@playground/telemetry';
 
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -19,6 +20,7 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
     const scopes = this.grantedScopes(client.scopes, params['scope']);
+    setOAuthSpanAttributes({ grantType: this.grantType });
     const issued = await this.tokens.issue(client, scopes);
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
   }

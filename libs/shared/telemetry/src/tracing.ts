@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+
+/** Paths never traced: probes and scrapes would bury the OAuth flows under noise. */
+const UNTRACED_PATH = /\/(health|metrics)(\?|$)/;
+
+/**
+ * Starts the OpenTelemetry SDK for Node in this process. Must run before NestJS, Fastify or `pg`
+ * are loaded (the instrumentations patch them as they are required): each app imports
+ * `./instrumentation` as the very first line of `main.ts`.
+ *
+ * - Propagation: W3C `traceparent`/`tracestate` (the SDK default; `OTEL_PROPAGATORS` overrides),
+ *   accepted on incoming requests and injected into every outgoing one — `http` and Node's
+ *   `fetch` (undici) alike.
+ * - Spans: HTTP server and client, NestJS handlers, PostgreSQL queries (only inside a traced
+ *   request or run: pool housekeeping and migrations are not traced). Query parameters are never
+ *   recorded (`enhancedDatabaseReporting: false`), request and response headers are not captured.
+ * - Export: OTLP/HTTP (JSON) to `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+ *   `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), read by the exporter itself, so the same build sends
+ *   to the console, Jaeger, Tempo or any collector. Without either variable nothing is exported
+ *   (and no tracer provider is installed: incoming `traceparent` still flows through unchanged).
+ *   Spans leave in batches every `OTEL_BSP_SCHEDULE_DELAY` ms (default here 500, not the SDK's
+ *   5000, so the console shows a flow within a second).
+ * - `OTEL_SDK_DISABLED=true` turns all of it off; `OTEL_SERVICE_NAME` overrides `serviceName`.
+ *
+ * Returns the SDK (for tests) or undefined when disabled.
+ */
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): NodeSDK | undefined {
+  if (env['OTEL_SDK_DISABLED'] === 'true') return undefined;
+  const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+  const spanProcessors: SpanProcessor[] = exporting
+    ? [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? 500) })]
+    : [];
+  const sdk = new NodeSDK({
+    serviceName: env['OTEL_SERVICE_NAME'] ?? serviceName,
+    spanProcessors,
+    // Metrics go out as Prometheus text (prom-client, /metrics) and logs through pino: the SDK
+    // exports traces only, whatever OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER default to.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATH.test(request.url ?? ''),
+      }),
+      new UndiciInstrumentation(),
+      new NestInstrumentation(),
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+    ],
+  });
+  sdk.start();
+  // Flush what is still batched when the process ends normally (Nest's shutdown hooks close
+  // the app first; the exporter then has its batch timeout to deliver).
+  process.once('beforeExit', () => void sdk.shutdown().catch(() => undefined));
+  return sdk;
+}
