@@ -6,6 +6,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { RedactingSpanExporter } from './lib/span-redaction';
 
 /** Paths never traced: probes and scrapes would bury the OAuth flows under noise. */
 const UNTRACED_PATH = /\/(health|metrics)(\?|$)/;
@@ -21,6 +22,8 @@ const UNTRACED_PATH = /\/(health|metrics)(\?|$)/;
  * - Spans: HTTP server and client, NestJS handlers, PostgreSQL queries (only inside a traced
  *   request or run: pool housekeeping and migrations are not traced). Query parameters are never
  *   recorded (`enhancedDatabaseReporting: false`), request and response headers are not captured.
+ * - Redaction: spans leave through RedactingSpanExporter (credential query parameters and
+ *   anything JWT-shaped removed), whatever an instrumentation recorded.
  * - Export: OTLP/HTTP (JSON) to `OTEL_EXPORTER_OTLP_ENDPOINT` (or
  *   `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), read by the exporter itself, so the same build sends
  *   to the console, Jaeger, Tempo or any collector. Without either variable nothing is exported
@@ -35,7 +38,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   if (env['OTEL_SDK_DISABLED'] === 'true') return undefined;
   const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
   const spanProcessors: SpanProcessor[] = exporting
-    ? [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? 500) })]
+    ? [new BatchSpanProcessor(new RedactingSpanExporter(new OTLPTraceExporter()), { scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? 500) })]
     : [];
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ?? serviceName,

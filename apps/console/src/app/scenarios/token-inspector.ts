@@ -100,7 +100,10 @@ async function discover(authServerUrl: string): Promise<{ issuer: string; jwksUr
   const metadata = await getJson<{ issuer: string; jwks_uri: string }>(`${url.origin}/.well-known/oauth-authorization-server${url.pathname}`).catch(() =>
     getJson<{ issuer: string; jwks_uri: string }>(`${base}/.well-known/oauth-authorization-server`),
   );
-  return { issuer: metadata.issuer, jwksUri: metadata.jwks_uri };
+  // Like ms-system: the advertised endpoints are called through AUTH_SERVER_URL when the issuer
+  // is a public name this process cannot reach (docker-compose: localhost:8085 vs auth-server:8085).
+  const jwksUri = metadata.jwks_uri.startsWith(metadata.issuer) ? base + metadata.jwks_uri.slice(metadata.issuer.length) : metadata.jwks_uri;
+  return { issuer: metadata.issuer, jwksUri };
 }
 
 async function getJson<T>(url: string): Promise<T> {
