@@ -4,7 +4,8 @@
 'use strict';
 
 const API = '/console/api';
-const state = { selected: null, flows: [], scenarios: [], showBackground: false, countdown: null };
+// `open`: exchanges the user opened, kept open when live updates redraw the flow.
+const state = { selected: null, flows: [], scenarios: [], showBackground: false, countdown: null, open: new Set() };
 const $ = (id) => document.getElementById(id);
 
 /** createElement with attributes and children (strings become text nodes). */
@@ -80,7 +81,7 @@ async function refreshList() {
             onclick: () => selectFlow(flow.traceId),
             onkeydown: listKeys,
           },
-          flow.title,
+          flow.scenario ? `${flow.scenario} · ${flow.title}` : flow.title,
           el('span', { class: 'meta' }, `${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)} · ${flow.exchanges.length} exchanges`),
         ),
       ),
@@ -125,11 +126,18 @@ async function renderFlow(traceId) {
   const parts = [];
   parts.push(el('h2', {}, scenario ? scenario.title : flow ? flow.title : traceId));
   parts.push(el('p', { class: 'meta' }, `trace ${traceId}`, flow ? ` · ${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)}` : ''));
-  if (scenario) parts.push(...renderScenario(scenario));
+  if (scenario) {
+    parts.push(el('p', { class: 'outcome' }, scenario.state === 'running' ? 'running…' : scenario.outcome ?? scenario.state));
+    if (scenario.state !== 'running') setStatus(`${scenario.title}: ${scenario.outcome ?? scenario.state}`);
+  }
+  let diagram;
   if (flow) {
     parts.push(el('h3', {}, 'Sequence'));
-    const diagram = el('div', { class: 'diagram', role: 'img', 'aria-label': describe(flow) });
+    diagram = el('div', { class: 'diagram', role: 'img', 'aria-label': describe(flow) });
     parts.push(diagram);
+  }
+  if (scenario) parts.push(...renderScenario(scenario));
+  if (flow) {
     parts.push(el('h3', {}, `Exchanges (${flow.exchanges.length})`));
     parts.push(...flow.exchanges.map(renderExchange));
     parts.push(el('h3', {}, 'Timing'));
@@ -145,7 +153,6 @@ async function renderFlow(traceId) {
 
 function renderScenario(scenario) {
   const parts = [];
-  parts.push(el('p', { class: 'outcome' }, scenario.state === 'running' ? 'running…' : scenario.outcome ?? scenario.state));
   if (scenario.tokens?.length) {
     parts.push(el('h3', {}, 'Tokens'));
     for (const token of scenario.tokens) parts.push(renderToken(token));
@@ -202,7 +209,12 @@ function renderExchange(exchange) {
   ];
   return el(
     'details',
-    { class: 'exchange', style: `margin-left:${Math.min(exchange.depth, 6) * 1.2}rem` },
+    {
+      class: 'exchange',
+      style: `margin-left:${Math.min(exchange.depth, 6) * 1.2}rem`,
+      open: state.open.has(exchange.id),
+      ontoggle: (event) => (event.currentTarget.open ? state.open.add(exchange.id) : state.open.delete(exchange.id)),
+    },
     el(
       'summary',
       {},

@@ -1,4 +1,4 @@
-import { assembleFlow } from './assemble-flow';
+import { assembleFlow, type Flow } from './assemble-flow';
 import type { ConsoleSpan } from './span';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -7,6 +7,12 @@ let next = 0;
 function span(partial: Partial<ConsoleSpan> & Pick<ConsoleSpan, 'service' | 'kind' | 'startMs' | 'endMs'>): ConsoleSpan {
   next++;
   return { traceId: TRACE, spanId: next.toString(16).padStart(16, '0'), name: 'span', attributes: {}, error: false, ...partial };
+}
+/** assembleFlow, failing the test when there is no flow. */
+function flowOf(spans: ConsoleSpan[]): Flow {
+  const flow = assembleFlow(TRACE, spans);
+  if (!flow) throw new Error('no flow');
+  return flow;
 }
 const http = (method: string, path: string, status?: number) => ({
   'http.request.method': method,
@@ -31,7 +37,7 @@ function walkthrough(): ConsoleSpan[] {
 
 describe('assembleFlow', () => {
   it('turns the walkthrough into exchanges in order: client → auth-server (token) → postgres, client → ms-system → auth-server (JWKS)', () => {
-    const flow = assembleFlow(TRACE, walkthrough())!;
+    const flow = flowOf(walkthrough());
     expect(flow.exchanges.map((e) => [e.from, e.to, e.method, e.path, e.status, e.depth])).toEqual([
       ['client', 'auth-server', 'POST', '/ms-auth-server/oauth2/token', 200, 0],
       ['auth-server', 'postgres', 'INSERT', 'INSERT INTO tokens VALUES ($1)', undefined, 1],
@@ -45,7 +51,7 @@ describe('assembleFlow', () => {
   });
 
   it('shows the caller’s timing for a request both sides traced, and nests what it caused', () => {
-    const flow = assembleFlow(TRACE, walkthrough())!;
+    const flow = flowOf(walkthrough());
     const [token, insert, country, jwks] = flow.exchanges;
     expect(token.durationMs).toBe(50); // the client span, network included
     expect(insert.parentId).toBe(token.id);
@@ -54,7 +60,7 @@ describe('assembleFlow', () => {
   });
 
   it('collects the oauth.* attributes recorded while an exchange was handled', () => {
-    const [token] = assembleFlow(TRACE, walkthrough())!.exchanges;
+    const [token] = flowOf(walkthrough()).exchanges;
     expect(token.oauth).toEqual({ 'oauth.client_id': 'service-client-jwt', 'oauth.token_format': 'jwt' });
   });
 
@@ -67,16 +73,16 @@ describe('assembleFlow', () => {
   it('treats a server span whose parent is unknown (curl with a traceparent) as called by `client`', () => {
     const t0 = 1000;
     const server = span({ service: 'ms-system', kind: 'server', parentSpanId: 'b7ad6b7169203331', startMs: t0, endMs: t0 + 10, attributes: http('GET', '/ms-system/country', 401) });
-    const flow = assembleFlow(TRACE, [server])!;
+    const flow = flowOf([server]);
     expect(flow.exchanges).toMatchObject([{ from: 'client', to: 'ms-system', status: 401, depth: 0 }]);
   });
 
   it('keeps a subtree whose parent has not arrived yet as its own root, and joins it once the parent comes', () => {
     const spans = walkthrough();
     const withoutJwksClient = spans.filter((s) => s.spanId !== spans[7].spanId);
-    const partial = assembleFlow(TRACE, withoutJwksClient)!;
+    const partial = flowOf(withoutJwksClient);
     expect(partial.exchanges.find((e) => e.path.endsWith('/jwks'))).toMatchObject({ from: 'client', depth: 0 });
-    const complete = assembleFlow(TRACE, spans)!;
+    const complete = flowOf(spans);
     expect(complete.exchanges.find((e) => e.path.endsWith('/jwks'))).toMatchObject({ from: 'ms-system', depth: 1 });
   });
 
@@ -86,7 +92,7 @@ describe('assembleFlow', () => {
     // auth-server's clock is 300 ms behind.
     const server = span({ service: 'auth-server', kind: 'server', parentSpanId: caller.spanId, startMs: t0 - 300 + 5, endMs: t0 - 300 + 35, attributes: http('POST', '/ms-auth-server/oauth2/token', 200) });
     const query = span({ service: 'auth-server', kind: 'client', parentSpanId: server.spanId, startMs: t0 - 300 + 10, endMs: t0 - 300 + 20, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' } });
-    const flow = assembleFlow(TRACE, [query, server, caller])!;
+    const flow = flowOf([query, server, caller]);
     expect(flow.exchanges.map((e) => [e.to, e.offsetMs, e.durationMs])).toEqual([
       ['auth-server', 0, 40],
       ['postgres', 10, 10], // shifted with its server span: centred 5 ms into the 40 ms call
@@ -100,14 +106,14 @@ describe('assembleFlow', () => {
     const t0 = 0;
     const parent = span({ service: 'ms-system', kind: 'server', startMs: t0, endMs: t0 + 10, attributes: http('GET', '/ms-system/x', 200) });
     const late = span({ service: 'ms-system', kind: 'internal', parentSpanId: parent.spanId, startMs: t0 + 8, endMs: t0 + 30 });
-    const flow = assembleFlow(TRACE, [parent, late])!;
+    const flow = flowOf([parent, late]);
     expect(flow.waterfall.find((w) => w.spanId === late.spanId)?.offsetMs).toBe(8);
     expect(flow.durationMs).toBe(30);
   });
 
   it('marks a flow nobody outside called (a feed poll) as background', () => {
     const poll = span({ service: 'ms-system', kind: 'client', startMs: 0, endMs: 5, attributes: { 'http.request.method': 'GET', 'url.full': 'http://localhost:8085/ms-auth-server/oauth2/revocations?after=3', 'http.response.status_code': 200 } });
-    const flow = assembleFlow(TRACE, [poll])!;
+    const flow = flowOf([poll]);
     expect(flow.exchanges).toMatchObject([{ from: 'ms-system', to: 'auth-server', path: '/ms-auth-server/oauth2/revocations' }]);
     expect(flow.background).toBe(true);
   });
@@ -118,14 +124,14 @@ describe('assembleFlow', () => {
     a.parentSpanId = b.spanId;
     b.parentSpanId = a.spanId;
     const other = { ...span({ service: 'x', kind: 'server', startMs: 0, endMs: 1 }), traceId: 'f'.repeat(32) };
-    expect(assembleFlow(TRACE, [a, b, other])!.exchanges).toHaveLength(2);
+    expect(flowOf([a, b, other]).exchanges).toHaveLength(2);
     expect(assembleFlow(TRACE, [other])).toBeUndefined();
   });
 
   it('redacts what it shows: no JWT in a path, no credential in a query', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
     const server = span({ service: 'ms-system', kind: 'server', startMs: 0, endMs: 1, attributes: { ...http('GET', `/ms-system/${jwt}`, 400), 'url.query': '?access_token=opaque-secret' } });
-    const flow = assembleFlow(TRACE, [server])!;
+    const flow = flowOf([server]);
     expect(JSON.stringify(flow)).not.toContain('c2lnbmF0dXJl');
     expect(JSON.stringify(flow)).not.toContain('opaque-secret');
     expect(flow.exchanges[0].oauth['url.query']).toBe('?access_token=[redacted]');

@@ -18,10 +18,12 @@ export class FlowsController {
   constructor(private readonly store: FlowStore) {}
 
   @Get('flows')
-  list(@Query('limit') limit?: string, @Query('background') background?: string): { flows: Flow[] } {
+  list(@Query('limit') limit?: string, @Query('background') background?: string): { flows: (Flow & { scenario?: string })[] } {
     const parsed = limitQuery.safeParse(limit);
     if (!parsed.success) throw new BadRequestException('limit must be an integer from 1 to 1000');
-    return { flows: this.store.recent(parsed.data, background !== 'false') };
+    const flows = this.store.recent(parsed.data, background !== 'false');
+    // A flow a scenario button started is named after it.
+    return { flows: flows.map((flow) => ({ ...flow, scenario: this.store.scenario(flow.traceId)?.['title'] as string | undefined })) };
   }
 
   @Get('flows/:traceId')

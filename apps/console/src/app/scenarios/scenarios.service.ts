@@ -4,7 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config';
 import { FlowStore } from '../flows/flow-store.service';
 import { clientTracer } from './client-tracing';
-import { inspectToken, type TokenView } from './token-inspector';
+import { inspectToken, unsampledTraceparent, type TokenView } from './token-inspector';
 
 export type ScenarioName = 'walkthrough-opaque' | 'walkthrough-jwt' | 'revoke-then-retry' | 'insufficient-scope' | 'archival-run';
 
@@ -271,7 +271,7 @@ function withoutTokens(body: unknown, challenge: string | null): unknown {
 }
 
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(url, { headers: { traceparent: unsampledTraceparent() }, signal: AbortSignal.timeout(5000) });
   return response.ok ? response.json() : undefined;
 }
 
