@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createApp } from '@playground/http-kit';
 import { AppModule } from './app.module';
-import { BASE_PATH, REALM } from './config';
+import { BASE_PATH, loadAuthServerConfig, REALM } from './config';
 
 /**
  * The auth-server app, unstarted: the shared `createApp` (Fastify, pino, the one error filter,
@@ -10,6 +10,8 @@ import { BASE_PATH, REALM } from './config';
  */
 export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
+  // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser.
+  app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
