@@ -3,6 +3,8 @@
 // OTEL_EXPORTER_OTLP_ENDPOINT names — the flow console, or any collector; every app serves
 // Prometheus metrics at <base path>/metrics. Real processes, real PostgreSQL, loopback HTTP.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startOtlpReceiver } from './support/otlp-receiver';
 import { createPlayground, type Playground } from './support/playground';
@@ -170,6 +172,13 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
     expect(Number(ms['oauth_jwks_fetches_total'].metrics[0].value)).toBeGreaterThanOrEqual(1);
     const archival = await metrics(playground, 'archival-service');
     expect(archival['archival_runs_total'].metrics.find((m) => m.labels?.['status'] === 'succeeded')).toBeDefined();
+
+    // The Grafana dashboard in docs/ only queries metrics the apps really serve.
+    const dashboard = readFileSync(resolve(__dirname, '../../../docs/observability/grafana-dashboard.json'), 'utf8');
+    const queried = new Set([...dashboard.matchAll(/\b((?:oauth|archival|http_server|process|nodejs)_[a-z0-9_]+?)(?:_bucket)?\b/g)].map(([, name]) => name));
+    const served = new Set([...Object.keys(after), ...Object.keys(ms), ...Object.keys(archival)]);
+    expect(queried.size).toBeGreaterThan(5);
+    expect([...queried].filter((name) => !served.has(name))).toEqual([]);
   });
 });
 
