@@ -154,6 +154,28 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
     ]);
   });
 
+  it('runs the other scenario buttons to the outcome each one demonstrates', async () => {
+    const runScenario = async (name: string) =>
+      (await (await fetch(`${playground.url('console')}/api/scenarios/${name}?wait=true`, { method: 'POST' })).json()) as {
+        state: string;
+        outcome: string;
+        steps: { label: string; status: number }[];
+        tokens: { format: string }[];
+      };
+    const opaque = await runScenario('walkthrough-opaque');
+    expect(opaque).toMatchObject({ state: 'done', outcome: 'ms-system accepted the token: 200', tokens: [{ format: 'opaque' }] });
+    const scope = await runScenario('insufficient-scope');
+    expect(scope).toMatchObject({ state: 'done', outcome: 'refused as it should be: 403 insufficient_scope' });
+    const archival = await runScenario('archival-run');
+    expect(archival).toMatchObject({ state: 'done', outcome: 'run succeeded' });
+    // ms-system polls the revocations feed every 5 s (ADR 0003): refused within the 10 s window.
+    const revoke = await runScenario('revoke-then-retry');
+    expect(revoke.state).toBe('done');
+    expect(revoke.outcome).toMatch(/^refused \d+\.\d s after the revocation/);
+    expect(revoke.steps.map((step) => step.status).slice(0, 3)).toEqual([200, 200, 200]);
+    expect(revoke.steps[revoke.steps.length - 1].status).toBe(401);
+  }, 60_000);
+
   it('serves Prometheus metrics in every app; the token counter moves when a token is issued', async () => {
     const before = await metrics(playground, 'auth-server');
     const count = (families: typeof before) =>
