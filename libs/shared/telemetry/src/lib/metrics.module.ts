@@ -1,12 +1,14 @@
 import { Controller, Get, Header, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics } from 'prom-client';
 import { metricsRegistry, oauthMetrics } from './oauth-metrics';
 
 let defaultsCollected = false;
 
-/** `GET <base path>/metrics`: Prometheus text format 0.0.4. */
+/** `GET <base path>/metrics`: Prometheus text format 0.0.4 (for scrapers, so not in the OpenAPI document). */
+@ApiExcludeController()
 @Controller()
 export class MetricsController {
   @Get('metrics')
