@@ -128,6 +128,12 @@ describe('assembleFlow', () => {
     expect(assembleFlow(TRACE, [other])).toBeUndefined();
   });
 
+  it('labels a PostgreSQL query by its prepared-statement name when it has one, else by its operation', () => {
+    const named = span({ service: 'auth-server', kind: 'client', name: 'pg.query:auth_server_issue_token playground', startMs: 0, endMs: 1, attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'WITH', 'db.query.text': 'WITH c AS (SELECT 1) SELECT 1' } });
+    const plain = span({ service: 'auth-server', kind: 'client', name: 'pg.query:SELECT playground', startMs: 2, endMs: 3, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' } });
+    expect(flowOf([named, plain]).exchanges.map((e) => e.method)).toEqual(['auth_server_issue_token', 'SELECT']);
+  });
+
   it('redacts what it shows: no JWT in a path, no credential in a query', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
     const server = span({ service: 'ms-system', kind: 'server', startMs: 0, endMs: 1, attributes: { ...http('GET', `/ms-system/${jwt}`, 400), 'url.query': '?access_token=opaque-secret' } });

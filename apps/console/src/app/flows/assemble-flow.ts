@@ -263,6 +263,10 @@ function pathOf(span: ConsoleSpan, server?: ConsoleSpan): string {
 }
 
 function sqlOperation(span: ConsoleSpan): string {
+  // instrumentation-pg names spans `pg.query:<prepared statement name or operation> <database>`:
+  // a named statement (e.g. `auth_server_issue_token`) says more than its first keyword (`WITH`).
+  const named = /^pg\.query:(\S+)/.exec(span.name)?.[1];
+  if (named) return named;
   const operation = span.attributes['db.operation.name'] ?? span.attributes['db.operation'];
   if (typeof operation === 'string') return operation.toUpperCase();
   const text = sqlText(span);
