@@ -19,7 +19,8 @@ describe('CORS for Swagger UI pages', () => {
   const preflight = (origin: string) =>
     fetch(`${server.baseUrl}/oauth2/token`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      // What Swagger UI's "Authorize" sends (it adds X-Requested-With).
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-requested-with' },
     });
 
   it('allows ms-system’s Swagger UI origin to POST to the token endpoint with Basic credentials', async () => {
@@ -28,6 +29,7 @@ describe('CORS for Swagger UI pages', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8091');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-requested-with');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 

@@ -20,7 +20,8 @@ describe('flow console in Chromium', () => {
     playground = await createPlayground();
     await playground.start('console');
     const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `${playground.url('console')}/otlp` };
-    await playground.start('auth-server', otel);
+    // ms-system's Swagger UI (another origin) may call the token endpoint from the browser.
+    await playground.start('auth-server', { ...otel, CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${playground.ports['ms-system']}` });
     await Promise.all([playground.start('ms-system', otel), playground.start('archival-service', { ...otel, ARCHIVAL_CRON: 'off' })]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -86,5 +87,34 @@ describe('flow console in Chromium', () => {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     expect(existsSync(join(SCREENSHOT))).toBe(true);
+  });
+
+  it('ms-system Swagger UI: "Authorize" fetches a client-credentials token itself, "Try it out" then gets a country', async () => {
+    const docs = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
+    try {
+      await docs.goto(`${playground.url('ms-system')}/docs`);
+      await docs.locator('button.authorize').first().click();
+      const dialog = docs.locator('.modal-ux');
+      await dialog.locator('#client_id_clientCredentials').fill('service-client-jwt');
+      await dialog.locator('#client_secret_clientCredentials').fill('service-client-jwt-secret');
+      await dialog.locator('label[for="country.read-clientCredentials-checkbox-oauth2"]').click(); // the scope (its checkbox is styled away)
+      const tokenResponse = docs.waitForResponse((r) => r.url().endsWith('/oauth2/token') && r.request().method() === 'POST');
+      await dialog.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click();
+      expect((await tokenResponse).status()).toBe(200);
+      await dialog.locator('button', { hasText: 'Logout' }).first().waitFor({ timeout: 10_000 }); // authorized
+      await dialog.locator('button.close-modal').click();
+
+      const operation = docs.locator('.opblock', { hasText: '/ms-system/country/code/{code}' }).first();
+      await operation.locator('.opblock-summary').click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
+      await operation.locator('input[placeholder="code"]').fill('AUS');
+      const call = docs.waitForResponse((r) => r.url().endsWith('/ms-system/country/code/AUS'));
+      await operation.getByRole('button', { name: 'Execute' }).click();
+      const response = await call;
+      expect(response.status()).toBe(200);
+      expect(await response.json()).toEqual({ code: 'AUS', name: 'AUSTRALIA' });
+    } finally {
+      await docs.close();
+    }
   });
 });

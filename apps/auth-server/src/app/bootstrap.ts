@@ -10,8 +10,9 @@ import { BASE_PATH, loadAuthServerConfig, REALM } from './config';
  */
 export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
-  // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser.
-  app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
+  // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser; Swagger UI
+  // adds X-Requested-With to that request.
+  app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-requested-with'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
