@@ -13,7 +13,7 @@
 // `--watch` (`npm run dev`) keeps webpack watching and restarts an app when its bundle changes.
 // Ports: CONSOLE_PORT, AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, watchFile } from 'node:fs';
+import { existsSync, readFileSync, watchFile } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -134,6 +134,7 @@ function build() {
     const compiled = new Set();
     return new Promise((resolveBuilt) => {
       prefixLines(nx.stdout, 'build', 90, (raw) => {
+        // eslint-disable-next-line no-control-regex -- ESC starts the colour codes stripped here
         const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
         const done = line.match(/^([\w-]+): webpack compiled/);
         if (done && !compiled.has(done[1])) {
@@ -171,7 +172,7 @@ function startPostgres() {
   });
   // initdb and the server are chatty; show what matters, keep the rest for a failure report.
   const chatter = [];
-  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$/;
+  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$|runs from|system user|copying|was removed/;
   const filter = (line) => (important.test(line) ? line : (chatter.push(line), null));
   prefixLines(postgres.stdout, 'postgres', 34, filter);
   prefixLines(postgres.stderr, 'postgres', 34, filter);

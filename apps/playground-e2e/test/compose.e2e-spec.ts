@@ -1,4 +1,4 @@
-// docker-compose.yml and the Dockerfile checked against the contract (../shared/CONTRACT.md).
+// docker-compose.yml and the Dockerfile checked against the contract (docs/contract.md).
 // No Docker engine runs where the tests run, so this reads the files instead of starting them:
 // it catches a wrong port, a missing healthcheck or dependency, an environment variable no app
 // reads, and a Dockerfile that runs as root or ships dev dependencies.
@@ -18,6 +18,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
   init?: boolean;
+  profiles?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
@@ -71,7 +72,8 @@ describe('docker-compose.yml', () => {
     expect(console.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:8080/console/health');
   });
 
-  it('has Prometheus scrape <base path>/metrics of the three apps', () => {
+  it('has Prometheus scrape <base path>/metrics of the three apps, opt-in (`--profile metrics`)', () => {
+    expect(compose.services['prometheus'].profiles).toEqual(['metrics']);
     const [mount] = compose.services['prometheus'].volumes ?? [];
     const config = parse(readFileSync(join(root, mount.split(':')[0]), 'utf8')) as {
       scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];

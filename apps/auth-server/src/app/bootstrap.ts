@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createApp } from '@playground/http-kit';
+import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
 import { BASE_PATH, loadAuthServerConfig, REALM } from './config';
 
@@ -13,14 +12,6 @@ export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser; Swagger UI
   // adds X-Requested-With to that request.
   app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-requested-with'] });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('auth-server')
-      .setDescription('OAuth 2.0 client-credentials authorization server of the playground')
-      .addBasicAuth()
-      .build(),
-  );
-  SwaggerModule.setup(`${BASE_PATH.slice(1)}/docs`, app, document);
+  setupApiDocs(app, { title: 'auth-server', description: 'OAuth 2.0 client-credentials authorization server of the playground', auth: 'basic' });
   return app;
 }

@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createApp } from '@playground/http-kit';
+import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
 import { BASE_PATH, loadMsSystemConfig, REALM } from './config';
 
@@ -30,20 +29,13 @@ async function publicTokenEndpoint(): Promise<string> {
  */
 export async function createMsSystemApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ms-system')
-      .setDescription('Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.')
-      .addBearerAuth()
-      // "Authorize" can also fetch a token itself: RFC 6749 §4.4 at the token endpoint the
-      // auth-server's metadata advertises (its public URL, the one a browser can reach).
-      .addOAuth2(
-        { type: 'oauth2', description: 'Client credentials (RFC 6749 §4.4), e.g. service-client-jwt', flows: { clientCredentials: { tokenUrl: await publicTokenEndpoint(), scopes: SCOPES } } },
-        'oauth2',
-      )
-      .build(),
-  );
-  SwaggerModule.setup(`${BASE_PATH.slice(1)}/docs`, app, document);
+  setupApiDocs(app, {
+    title: 'ms-system',
+    description: 'Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.',
+    auth: 'bearer',
+    // "Authorize" can also fetch a token itself: RFC 6749 §4.4 at the token endpoint the
+    // auth-server's metadata advertises (its public URL, the one a browser can reach).
+    clientCredentials: { tokenUrl: await publicTokenEndpoint(), scopes: SCOPES },
+  });
   return app;
 }
