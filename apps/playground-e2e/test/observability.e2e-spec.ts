@@ -86,8 +86,11 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
       headers: { authorization: `Bearer ${access}`, traceparent: traceparent(traceId) },
     });
     expect(country.status).toBe(200);
+    // Each app sends its spans in its own batches: wait for all three legs (within the 5 s).
     const isComplete = (flow: Flow) =>
-      flow.exchanges.some((e) => e.to === 'ms-system') && flow.exchanges.some((e) => e.from === 'ms-system' && e.path.endsWith('/oauth2/jwks'));
+      flow.exchanges.some((e) => e.from === 'client' && e.path.endsWith('/oauth2/token')) &&
+      flow.exchanges.some((e) => e.to === 'ms-system') &&
+      flow.exchanges.some((e) => e.from === 'ms-system' && e.path.endsWith('/oauth2/jwks'));
     const flow = await flowOf(traceId, isComplete, 5000 - (Date.now() - sentAt));
 
     const http = flow.exchanges.filter((e) => e.to !== 'postgres');
@@ -228,9 +231,11 @@ describe('any OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     await fetch(`${playground.url('ms-system')}/country/code/AUS`, { headers: { authorization: `Bearer ${access}`, traceparent: `00-${traceId}-${parent}-01` } });
     const deadline = Date.now() + 5000;
     const ofTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-    while (Date.now() < deadline && new Set(ofTrace().map((s) => s.service)).size < 2) await new Promise((r) => setTimeout(r, 100));
+    const serversOf = () => ofTrace().filter((s) => s.kind === 2 && s.parentSpanId === parent);
+    // Each app exports in its own batches: wait until both apps' server spans are in.
+    while (Date.now() < deadline && new Set(serversOf().map((s) => s.service)).size < 2) await new Promise((r) => setTimeout(r, 100));
     const spans = ofTrace();
-    const servers = spans.filter((s) => s.kind === 2 && s.parentSpanId === parent);
+    const servers = serversOf();
     expect(servers.map((s) => [s.service, s.attributes['http.request.method'], s.attributes['url.path']]).sort()).toEqual([
       ['auth-server', 'POST', '/ms-auth-server/oauth2/token'],
       ['ms-system', 'GET', '/ms-system/country/code/AUS'],
