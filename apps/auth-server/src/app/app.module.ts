@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { DatabaseHealthModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { ProductionSecretsGuard } from './clients/production-guard.service';
 import { AuthServerConfigModule } from './config.module';
-import { HealthModule } from './health/health.module';
 import { CatchAllContentTypeParser } from './http/form-content-types';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { KeysModule } from './keys/keys.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
 import { RevocationModule } from './revocation/revocation.module';
+import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 
 /** The authorization server: one module per concern. */
@@ -28,8 +29,9 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     TokenEndpointModule,
     IntrospectionModule,
     RevocationModule,
+    RevocationsFeedModule,
     MetadataModule,
-    HealthModule,
+    DatabaseHealthModule,
   ],
   providers: [CatchAllContentTypeParser, ProductionSecretsGuard],
 })

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
+import { ClientSecretsModule } from './client-secrets.module';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
 @Module({
-  imports: [ClientsModule],
+  imports: [ClientsModule, ClientSecretsModule],
   providers: [
     ClientSecretBasicMethod,
     ClientSecretPostMethod,

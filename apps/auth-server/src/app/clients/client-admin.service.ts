@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { isScopeToken } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { CLIENT_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type RegisteredClient } from './client';
-import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
-import { SecretHasher } from './secret-hasher';
-import { SecretVerificationCache } from './secret-verification-cache';
+import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
+import { SecretHasher } from '../client-auth/secret-hasher';
+import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
 
 export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId'>> {
   clientId: string;
 }
 
-/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
 
 /** Client administration (the CLI, the seed): create, list, rotate a secret, disable. */
@@ -96,7 +95,7 @@ export class ClientAdminService {
       throw new Error(`auth methods: one or more of ${CLIENT_AUTH_METHODS.join(', ')}`);
     }
     if (!TOKEN_FORMATS.includes(client.tokenFormat)) throw new Error(`token format: one of ${TOKEN_FORMATS.join(', ')}`);
-    if (client.scopes.some((s) => !SCOPE_TOKEN.test(s))) throw new Error('scopes: RFC 6749 §3.3 scope tokens');
+    if (client.scopes.some((s) => !isScopeToken(s))) throw new Error('scopes: RFC 6749 §3.3 scope tokens');
     if (!Number.isInteger(client.tokenLifetimeSeconds) || client.tokenLifetimeSeconds <= 0) {
       throw new Error('token lifetime: a positive number of seconds');
     }

@@ -3,22 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ClientEntity } from '../persistence/entities';
 import type { ClientAuthMethodName, NewClient, RegisteredClient, TokenFormatName } from './client';
+import type { ClientRepository } from './client.repository.port';
 
-/** Persistence port for clients; TypeORM stays behind it. */
-export interface ClientRepository {
-  /** The client and its secret hash (for verification only), or undefined. */
-  findWithSecretHash(clientId: string): Promise<{ client: RegisteredClient; secretHash: string } | undefined>;
-  find(clientId: string): Promise<RegisteredClient | undefined>;
-  list(): Promise<RegisteredClient[]>;
-  /** Inserts unless the id exists; says whether it inserted. */
-  insertIfAbsent(client: NewClient, secretHash: string): Promise<boolean>;
-  /** Replaces the secret hash and bumps `secret_version`; false if there is no such client. */
-  replaceSecret(clientId: string, secretHash: string): Promise<boolean>;
-  disable(clientId: string): Promise<boolean>;
-}
-
-export const CLIENT_REPOSITORY = Symbol('CLIENT_REPOSITORY');
-
+/** The `clients` table (TypeORM adapter of ClientRepository). */
 @Injectable()
 export class TypeOrmClientRepository implements ClientRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
@@ -61,6 +48,11 @@ export class TypeOrmClientRepository implements ClientRepository {
   async disable(clientId: string) {
     const result = await this.clients.update({ clientId }, { enabled: false });
     return (result.affected ?? 0) > 0;
+  }
+
+  async registeredScopes() {
+    const rows: Array<{ scope: string }> = await this.clients.query(`SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`);
+    return rows.map((row) => row.scope);
   }
 }
 

@@ -23,13 +23,7 @@ export interface RegisteredClient {
 }
 
 /** What is needed to register a client; the secret is hashed before it reaches storage. */
-export interface NewClient {
-  clientId: string;
-  authMethods: ClientAuthMethodName[];
-  grantTypes: string[];
-  tokenFormat: TokenFormatName;
-  scopes: string[];
-  mayIntrospect: boolean;
-  tokenLifetimeSeconds: number;
-  seeded?: boolean;
-}
+export type NewClient = Pick<
+  RegisteredClient,
+  'clientId' | 'authMethods' | 'grantTypes' | 'tokenFormat' | 'scopes' | 'mayIntrospect' | 'tokenLifetimeSeconds'
+> & { seeded?: boolean };

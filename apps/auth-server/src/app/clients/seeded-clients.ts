@@ -12,7 +12,7 @@ export interface SeededClient {
 
 const ALL_SCOPES = ['country.read', 'customer.read', 'customer.write'];
 
-/** The playground's clients, exactly as CONTRACT.md lists them. */
+/** The playground's clients, exactly as docs/contract.md lists them. */
 export function seededClients(config: AuthServerConfig): SeededClient[] {
   const lifetime = config.SEEDED_TOKEN_LIFETIME_SECONDS;
   const both: NewClient['authMethods'] = ['client_secret_basic', 'client_secret_post'];

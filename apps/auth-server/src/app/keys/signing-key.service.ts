@@ -1,12 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint } from 'jose';
-import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { SigningKeyEntity } from '../persistence/entities';
+import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
@@ -42,7 +40,7 @@ export class SigningKeyService implements OnModuleInit {
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SIGNING_KEY_REPOSITORY) private readonly keys: SigningKeyRepository,
     private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
@@ -60,10 +58,11 @@ export class SigningKeyService implements OnModuleInit {
     if (this.active && Date.now() - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) {
       return this.active.key;
     }
-    let row = await this.keys().findOneBy({ status: 'active' });
+    let row = await this.keys.findActive();
     if (!row) {
       await this.insertNewKey();
-      row = await this.keys().findOneByOrFail({ status: 'active' });
+      row = await this.keys.findActive();
+      if (!row) throw new Error('no active signing key after inserting one');
     }
     const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
     this.active = { key, loadedAt: Date.now() };
@@ -74,7 +73,7 @@ export class SigningKeyService implements OnModuleInit {
   async publicKey(kid: string): Promise<KeyObject | undefined> {
     const cached = this.publicKeys.get(kid);
     if (cached) return cached;
-    const row = await this.keys().findOneBy({ kid });
+    const row = await this.keys.findByKid(kid);
     if (!row) return undefined;
     const key = createPublicKey({ key: row.publicJwk, format: 'jwk' });
     this.publicKeys.set(kid, key);
@@ -83,21 +82,15 @@ export class SigningKeyService implements OnModuleInit {
 
   /** RFC 7517 JWK Set: the active key and every retired key that still has unexpired tokens. */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
-    const rows: Array<Pick<SigningKeyEntity, 'kid' | 'alg'> & { public_jwk: Record<string, string> }> = await this.db.query(
-      `SELECT k.kid, k.alg, k.public_jwk FROM signing_keys k
-        WHERE k.status = 'active'
-           OR EXISTS (SELECT 1 FROM tokens t WHERE t.kid = k.kid AND t.exp > $1)
-        ORDER BY k.created_at DESC, k.kid`,
-      [now],
-    );
+    const rows = await this.keys.published(now);
     return {
       keys: rows.map((row) => ({
-        kty: row.public_jwk['kty'],
+        kty: row.publicJwk['kty'],
         kid: row.kid,
         use: 'sig',
         alg: row.alg,
-        n: row.public_jwk['n'],
-        e: row.public_jwk['e'],
+        n: row.publicJwk['n'],
+        e: row.publicJwk['e'],
       })),
     };
   }
@@ -105,13 +98,7 @@ export class SigningKeyService implements OnModuleInit {
   /** Retires the active key and activates a new one; returns the new kid. */
   async rotate(): Promise<{ retired?: string; active: string }> {
     const material = await this.generate();
-    const retired = await this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(SigningKeyEntity);
-      const current = await repo.findOne({ where: { status: 'active' }, lock: { mode: 'pessimistic_write' } });
-      if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
-      await repo.insert({ ...material, status: 'active' });
-      return current?.kid;
-    });
+    const retired = await this.keys.rotateTo(material);
     this.active = undefined;
     await this.audit.record('signing_key_rotated', null, { retired, active: material.kid });
     this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
@@ -122,17 +109,11 @@ export class SigningKeyService implements OnModuleInit {
     const material = await this.generate();
     // Two processes starting on an empty database race here; the partial unique index on the
     // active status lets exactly one win, and the loser reads the winner's key.
-    await this.db
-      .createQueryBuilder()
-      .insert()
-      .into(SigningKeyEntity)
-      .values({ ...material, status: 'active' })
-      .orIgnore()
-      .execute();
+    await this.keys.insertActiveIfNone(material);
     this.logger.log(`generated signing key ${material.kid}`);
   }
 
-  private async generate(): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyPem'>> {
+  private async generate(): Promise<StoredSigningKey> {
     const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 });
     const jwk = publicKey.export({ format: 'jwk' });
     const publicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e) };
@@ -142,9 +123,5 @@ export class SigningKeyService implements OnModuleInit {
       publicJwk,
       privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     };
-  }
-
-  private keys() {
-    return this.db.getRepository(SigningKeyEntity);
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
+import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { GrantRegistry } from '../token-endpoint/grants/grant-registry';
 
@@ -15,7 +14,7 @@ export class MetadataService {
   constructor(
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     private readonly grants: GrantRegistry,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
   ) {}
 
   async metadata(): Promise<AuthorizationServerMetadata> {
@@ -29,18 +28,10 @@ export class MetadataService {
       jwks_uri: `${issuer}/oauth2/jwks`,
       grant_types_supported: this.grants.supported,
       token_endpoint_auth_methods_supported: methods,
-      scopes_supported: await this.scopes(),
+      scopes_supported: await this.clients.registeredScopes(),
       introspection_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_methods_supported: methods,
     };
-  }
-
-  /** The scopes of the enabled clients. */
-  private async scopes(): Promise<string[]> {
-    const rows: Array<{ scope: string }> = await this.db.query(
-      `SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`,
-    );
-    return rows.map((row) => row.scope);
   }
 
   /** Paths outside the global prefix: the RFC 8414 §3 path for this issuer (and the contract's). */

@@ -10,7 +10,7 @@ export interface TokenResponse {
 
 /**
  * RFC 7662 §2.2 introspection response. An active token carries exactly the fields below
- * (CONTRACT.md); anything else about a token is `{ active: false }` and nothing more.
+ * (docs/contract.md); anything else about a token is `{ active: false }` and nothing more.
  */
 export type IntrospectionResponse = ActiveIntrospectionResponse | { active: false };
 
@@ -70,4 +70,12 @@ export interface AuthenticatedClient {
 /** Scope strings are space-delimited (RFC 6749 §3.3). */
 export function parseScope(scope: string | undefined | null): string[] {
   return (scope ?? '').split(' ').filter((s) => s.length > 0);
+}
+
+/** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )` — printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** True when `scope` is one RFC 6749 §3.3 scope-token (what a client may register or request). */
+export function isScopeToken(scope: string): boolean {
+  return SCOPE_TOKEN.test(scope);
 }

@@ -1,12 +1,14 @@
 import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contracts';
 import type { ClientAuthenticator } from '../client-auth/client-authenticator.service';
 import { aClient } from '../testing/fixtures';
-import type { TokenRepository } from '../tokens/token.repository';
+import type { TokenRepository } from '../tokens/token.repository.port';
 import { RevocationsFeedService } from './revocations-feed.service';
 
 describe('JWT revocation feed cursor (docs/adr/0002)', () => {
   let caller = aClient({ clientId: 'service-client-jwt', mayIntrospect: true });
-  const authenticator = { authenticate: jest.fn(async () => caller) };
+  const authenticator = {
+    withClient: jest.fn((_request: unknown, _endpoint: unknown, steps: (client: typeof caller) => Promise<unknown>) => steps(caller)),
+  };
   const rows = [
     { id: '7', jti: 'a', exp: 2000 },
     { id: '9', jti: 'b', exp: 3000 },
@@ -35,7 +37,7 @@ describe('JWT revocation feed cursor (docs/adr/0002)', () => {
 
   it('accepts Basic only, like a GET must', async () => {
     await service.feed({}, undefined);
-    expect(authenticator.authenticate).toHaveBeenLastCalledWith({ headers: {}, params: {} }, ['client_secret_basic']);
+    expect(authenticator.withClient).toHaveBeenLastCalledWith({ headers: {}, params: {} }, expect.objectContaining({ methods: ['client_secret_basic'] }), expect.any(Function));
   });
 
   it('refuses callers that may not introspect with 403', async () => {
