@@ -31,6 +31,14 @@ export const configSchema = z.object({
   SECRET_CACHE_TTL_SECONDS: seconds(60),
   SECRET_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
   /**
+   * Web pages allowed to call the endpoints from a browser (CORS), space-separated origins:
+   * ms-system's Swagger UI, whose "Authorize" fetches a token itself. No cookies are involved.
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:8091 http://127.0.0.1:8091')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+  /**
    * Failed client authentications (per client_id, known or not, and per source address) within
    * the window before further attempts get 429 for FAILED_AUTH_BLOCK_SECONDS (ADR 0007).
    */

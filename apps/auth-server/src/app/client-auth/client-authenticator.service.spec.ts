@@ -32,9 +32,9 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     cache = new SecretVerificationCache(aConfig());
     const secretMethods = [ClientSecretBasicMethod, ClientSecretPostMethod].map((Method) => new Method(hasher as unknown as SecretHasher, cache));
     authenticator = new ClientAuthenticator(
+      audit as unknown as AuditService,
       secretMethods,
       repository as unknown as ClientRepository,
-      audit as unknown as AuditService,
       { ISSUER: 'https://as.example/ms-auth-server' },
       new FailedAuthThrottle(throttleConfig),
     );
@@ -188,9 +188,9 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
         verify: async () => false,
       };
       const withProbe = new ClientAuthenticator(
+        audit as unknown as AuditService,
         [assertion],
         repository as unknown as ClientRepository,
-        audit as unknown as AuditService,
         { ISSUER: 'https://as.example/ms-auth-server' },
         new FailedAuthThrottle(throttleConfig),
       );

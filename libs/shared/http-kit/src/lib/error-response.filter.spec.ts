@@ -47,7 +47,11 @@ describe('ErrorResponseFilter: one error shape for every app', () => {
       method,
       url,
       routeOptions: {},
-      server: { findRoute: ({ method: m, url: u }: { method: string; url: string }) => routes[u]?.includes(m) || undefined },
+      // Like Fastify's: a match carries its params; the CORS preflight is an `OPTIONS *` catch-all.
+      server: {
+        findRoute: ({ method: m, url: u }: { method: string; url: string }) =>
+          m === 'OPTIONS' ? { params: { '*': u.slice(1) } } : routes[u]?.includes(m) ? { params: {} } : null,
+      },
     });
     const notFound = (method: string, url: string) => new NotFoundException(`Cannot ${method} ${url}`);
 
