@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contracts';
-import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import { ClientAuthenticator, type ClientAuthEndpoint } from '../client-auth/client-authenticator.service';
+import type { RegisteredClient } from '../clients/client';
 import type { OAuthRequest } from '../http/oauth-request';
 import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
 
@@ -8,6 +9,9 @@ export interface RevocationsFeedResponse {
   revocations: Array<{ jti: string; exp: number }>;
   cursor: string;
 }
+
+/** A GET without a form: Basic only, and the caller is always read from Postgres. */
+const FEED_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revocations', methods: ['client_secret_basic'] };
 
 /** Most rows per page; a poller just asks again with the returned cursor. */
 const PAGE_SIZE = 1000;
@@ -25,7 +29,10 @@ export class RevocationsFeedService {
   ) {}
 
   async feed(headers: OAuthRequest['headers'], after: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
-    const caller = await this.authenticator.authenticate({ headers, params: {} }, ['client_secret_basic']);
+    return this.authenticator.withClient({ headers, params: {} }, FEED_ENDPOINT, (caller) => this.page(caller, after, now));
+  }
+
+  private async page(caller: RegisteredClient, after: unknown, now: number): Promise<RevocationsFeedResponse> {
     if (!caller.mayIntrospect) {
       throw new AccessDeniedError('the client is not allowed to read revocations', { reason: `${caller.clientId} may not introspect` });
     }

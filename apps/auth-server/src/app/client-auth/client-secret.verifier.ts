@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { RegisteredClient } from '../clients/client';
+import { SecretHasher } from '../clients/secret-hasher';
+import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import type { ClientAuthMethod, ClientOnFile, PresentedCredentials } from './client-auth-method';
+
+/**
+ * What `client_secret_basic` and `client_secret_post` share once they have read the secret: the
+ * argon2id check against the stored hash, the verification cache in front of it (ADR 0001), and
+ * the dummy check for unknown ids. The two methods differ only in where the secret is read from.
+ */
+@Injectable()
+export abstract class ClientSecretMethod implements ClientAuthMethod {
+  abstract readonly name: ClientAuthMethod['name'];
+  abstract present(request: Parameters<ClientAuthMethod['present']>[0]): PresentedCredentials | undefined;
+
+  constructor(
+    private readonly hasher: SecretHasher,
+    private readonly cache: SecretVerificationCache,
+  ) {}
+
+  async verify({ credential: secret }: PresentedCredentials, onFile: ClientOnFile | undefined): Promise<boolean> {
+    if (!onFile) return this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
+    const { client, secretHash } = onFile;
+    if (this.cache.isVerified(client.clientId, secret, client.secretVersion)) return true;
+    const valid = await this.hasher.verify(secretHash, secret);
+    if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
+    return valid;
+  }
+
+  recentlyVerified({ clientId, credential }: PresentedCredentials): RegisteredClient | undefined {
+    return clientId ? this.cache.verifiedClient(clientId, credential) : undefined;
+  }
+
+  forget(clientId: string): void {
+    this.cache.forget(clientId);
+  }
+}
