@@ -18,10 +18,15 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
     }
   });
 
-  const registered = (...algs: SigningAlg[]) => createLocalJWKSet({ keys: algs.map((alg) => pairs.get(alg)!.publicJwk) });
+  const pair = (alg: SigningAlg) => {
+    const found = pairs.get(alg);
+    if (!found) throw new Error(`no ${alg} key pair`);
+    return found;
+  };
+  const registered = (...algs: SigningAlg[]) => createLocalJWKSet({ keys: algs.map((alg) => pair(alg).publicJwk) });
   const claims = (overrides: JWTPayload = {}): JWTPayload => ({ iss: CLIENT, sub: CLIENT, aud: ISSUER, exp: now + 60, iat: now, jti: 'jti-1', ...overrides });
   const sign = (payload: JWTPayload, alg: SigningAlg = 'ES256', header: Record<string, unknown> = {}) =>
-    new SignJWT(payload).setProtectedHeader({ alg, kid: `key-${alg}`, ...header }).sign(pairs.get(alg)!.privateKey);
+    new SignJWT(payload).setProtectedHeader({ alg, kid: `key-${alg}`, ...header }).sign(pair(alg).privateKey);
   const verify = (assertion: string, keys = registered('ES256')) =>
     verifyClientAssertion(assertion, { clientId: CLIENT, issuer: ISSUER, tokenEndpoint: TOKEN_ENDPOINT, keys, now });
   const refused = async (assertion: Promise<string> | string, reason: RegExp, keys = registered('ES256')) => {
@@ -48,7 +53,7 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
   });
 
   it('refuses HS256 with the registered public key as the HMAC secret (algorithm confusion)', async () => {
-    const { publicJwk } = pairs.get('RS256')!;
+    const { publicJwk } = pair('RS256');
     const pem = await exportSPKI((await importJWK(publicJwk, 'RS256', { extractable: true })) as CryptoKey);
     for (const secret of [pem, JSON.stringify(publicJwk)]) {
       const forged = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: 'key-RS256' }).sign(new TextEncoder().encode(secret));

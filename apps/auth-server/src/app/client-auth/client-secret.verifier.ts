@@ -19,11 +19,19 @@ export abstract class ClientSecretMethod implements ClientAuthMethod {
     private readonly cache: SecretVerificationCache,
   ) {}
 
+  /**
+   * True when `secret` is the client's current secret or, during a `rotate-secret --grace`
+   * period, its previous one (two live secrets). A client without a secret (private_key_jwt
+   * only) costs a dummy check, like an unknown id.
+   */
   async verify({ credential: secret }: PresentedCredentials, onFile: ClientOnFile | undefined): Promise<boolean> {
-    if (!onFile) return this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
-    const { client, secretHash } = onFile;
+    // Unknown ids and secret-less clients cost what wrong secrets cost.
+    if (!onFile?.secretHash) return this.hasher.verifyDummy(secret);
+    const { client, secretHash, previousSecretHash } = onFile;
     if (this.cache.isVerified(client.clientId, secret, client.secretVersion)) return true;
-    const valid = await this.hasher.verify(secretHash, secret);
+    let valid = await this.hasher.verify(secretHash, secret);
+    // Both hashes are checked only when the current one fails: a correct new secret costs one check.
+    if (!valid && previousSecretHash) valid = await this.hasher.verify(previousSecretHash, secret);
     if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
     return valid;
   }

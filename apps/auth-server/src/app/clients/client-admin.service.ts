@@ -9,8 +9,10 @@ import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
 import { SecretHasher } from './secret-hasher';
 import { SecretVerificationCache } from './secret-verification-cache';
 
-export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId'>> {
+export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 'jwks'>> {
   clientId: string;
+  /** A JWK Set as read from a file: validated here (public keys only). */
+  jwks?: unknown;
 }
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */

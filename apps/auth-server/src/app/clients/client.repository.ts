@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ClientEntity } from '../persistence/entities';
 import type { SigningAlg } from '../keys/signing-algorithms';
 import type { ClientAuthMethodName, NewClient, PublicJwkSet, RegisteredClient, TokenFormatName } from './client';
@@ -52,7 +53,8 @@ export class TypeOrmClientRepository implements ClientRepository {
     const result = await this.clients
       .createQueryBuilder()
       .insert()
-      .values({ ...client, seeded: client.seeded ?? false, secretHash })
+      // jsonb `jwks` holds free-form JWK members, which TypeORM's deep-partial type cannot express.
+      .values({ ...client, seeded: client.seeded ?? false, secretHash } as QueryDeepPartialEntity<ClientEntity>)
       .orIgnore()
       .returning('client_id')
       .execute();
@@ -79,7 +81,7 @@ export class TypeOrmClientRepository implements ClientRepository {
     const result = await this.clients
       .createQueryBuilder()
       .update()
-      .set({ jwks: keys.jwks, jwksUri: keys.jwksUri, secretVersion: () => 'secret_version + 1' })
+      .set({ jwks: keys.jwks, jwksUri: keys.jwksUri, secretVersion: () => 'secret_version + 1' } as QueryDeepPartialEntity<ClientEntity>)
       .where('client_id = :clientId', { clientId })
       .execute();
     return (result.affected ?? 0) > 0;

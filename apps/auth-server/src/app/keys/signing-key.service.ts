@@ -90,7 +90,7 @@ export class SigningKeyService implements OnModuleInit {
         ORDER BY k.created_at DESC, k.kid`,
       [now],
     );
-    return { keys: rows.map((row) => ({ ...publicJwkOf(row.public_jwk), kid: row.kid, use: 'sig', alg: row.alg })) };
+    return { keys: rows.map((row) => ({ ...publicJwkOf(row.public_jwk), kty: row.public_jwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })) };
   }
 
   /**

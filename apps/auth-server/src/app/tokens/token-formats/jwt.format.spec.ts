@@ -47,7 +47,9 @@ describe('JWT token format (RFC 9068)', () => {
   it.each(SIGNING_ALGS)('signs with the client’s algorithm %s, verifiable with its public key, and identifies it', async (alg) => {
     const { accessToken, record } = await format.generate({ ...context, client: aClient({ tokenFormat: 'jwt', tokenSigningAlg: alg }) });
     expect(decodeProtectedHeader(accessToken)).toEqual({ alg, typ: 'at+jwt', kid: `kid-${alg}` });
-    await expect(jwtVerify(accessToken, pairs.get(alg)!.publicKey, { algorithms: [alg] })).resolves.toBeDefined();
+    const pair = pairs.get(alg);
+    if (!pair) throw new Error(`no ${alg} key pair`);
+    await expect(jwtVerify(accessToken, pair.publicKey, { algorithms: [alg] })).resolves.toBeDefined();
     expect(record.kid).toBe(`kid-${alg}`);
     await expect(format.identify(accessToken)).resolves.toEqual({ jti: 'jti-1' });
   });
