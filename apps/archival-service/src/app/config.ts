@@ -1,7 +1,7 @@
 import { CronTime } from 'cron';
 import { z } from 'zod';
 
-/** The seeded dev secret (CONTRACT.md); production mode refuses it. */
+/** The seeded dev secret (docs/contract.md); production mode refuses it. */
 export const DEV_CLIENT_SECRET = 'archival-service-secret';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);

@@ -12,6 +12,7 @@ import { KeysModule } from './keys/keys.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
 import { RevocationModule } from './revocation/revocation.module';
+import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 
 /** The authorization server: one module per concern. */
@@ -28,6 +29,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     TokenEndpointModule,
     IntrospectionModule,
     RevocationModule,
+    RevocationsFeedModule,
     MetadataModule,
     HealthModule,
   ],

@@ -6,8 +6,8 @@ import { DEFAULT_SIGNING_ALG, isSigningAlg, SIGNING_ALGS } from '../keys/signing
 import { CLIENT_AUTH_METHODS, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
 import { validateJwksUri, validatePublicJwks } from './client-jwks';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
-import { SecretHasher } from './secret-hasher';
-import { SecretVerificationCache } from './secret-verification-cache';
+import { SecretHasher } from '../client-auth/secret-hasher';
+import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
 
 export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 'jwks'>> {
   clientId: string;

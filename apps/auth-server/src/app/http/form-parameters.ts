@@ -20,7 +20,7 @@ export function parseFormParameters(contentType: string | undefined, body: unkno
   if (body === undefined || body === null) return params;
   if (typeof body !== 'object' || Buffer.isBuffer(body)) throw new InvalidRequestError('the request body is not a valid form');
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-    if (Array.isArray(value)) throw new InvalidRequestError(`parameter "${printable(name)}" is repeated`);
+    if (Array.isArray(value)) throw new InvalidRequestError(`parameter '${printable(name)}' is repeated`);
     if (typeof value !== 'string') throw new InvalidRequestError('the request body is not a valid form');
     params[name] = value;
   }
@@ -30,12 +30,12 @@ export function parseFormParameters(contentType: string | undefined, body: unkno
 /** Parameter names are echoed back: keep them short and harmless. */
 function printable(name: string): string {
   const safe = name.replace(/[^\w.~-]/g, '?');
-  return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+  return safe.length > 40 ? `${safe.slice(0, 40)}...` : safe;
 }
 
 /** A required parameter, present and non-empty. */
 export function requireParam(params: Record<string, string>, name: string): string {
   const value = params[name];
-  if (value === undefined || value === '') throw new InvalidRequestError(`missing parameter "${name}"`);
+  if (value === undefined || value === '') throw new InvalidRequestError(`missing parameter '${name}'`);
   return value;
 }

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { BearerError, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, BearerError, InvalidBearerRequestError, MissingBearerTokenError } from '@playground/oauth-contracts';
 import { BEARER_STRATEGY } from './bearer.strategy';
 
 interface RequestLike {
@@ -23,7 +23,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     // RFC 6750 §2.3 tokens in the URL end up in logs and histories, and §2.2 form tokens are
     // unusual for an API; this resource server accepts the Authorization header only.
     if (has(request.query, 'access_token') || has(request.body, 'access_token')) {
-      throw BearerError.invalidRequest('send the access token in the Authorization header');
+      throw new InvalidBearerRequestError('send the access token in the Authorization header');
     }
     return super.canActivate(context);
   }
@@ -33,8 +33,8 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     if (error) throw error;
     if (user) return user as TUser;
     // passport-http-bearer fails with 400 when the header is not exactly "<scheme> <token>".
-    if (status === 400) throw BearerError.invalidRequest('malformed Authorization header');
-    throw BearerError.missingToken();
+    if (status === 400) throw new InvalidBearerRequestError('malformed Authorization header');
+    throw new MissingBearerTokenError();
   }
 }
 

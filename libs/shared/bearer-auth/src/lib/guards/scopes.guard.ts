@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { BearerError, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, InsufficientScopeError, MissingBearerTokenError } from '@playground/oauth-contracts';
 
 export const REQUIRED_SCOPES = 'playground:required-scopes';
 
@@ -15,8 +15,8 @@ export class ScopesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
     const client = context.switchToHttp().getRequest<{ user?: AuthenticatedClient }>().user;
-    if (!client) throw BearerError.missingToken();
-    if (required.some((scope) => !client.scopes.includes(scope))) throw BearerError.insufficientScope(required.join(' '));
+    if (!client) throw new MissingBearerTokenError();
+    if (required.some((scope) => !client.scopes.includes(scope))) throw new InsufficientScopeError(required.join(' '));
     return true;
   }
 }

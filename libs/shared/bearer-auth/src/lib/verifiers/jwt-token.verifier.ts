@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { BearerError, parseScope, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, BearerError, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
 import { isWellFormedToken, type TokenVerifier } from './token-verifier';
@@ -27,7 +27,7 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  *   refetch, at most once per `jwksCooldownSeconds`, so garbage kids cannot hammer the server.
  *
  * `aud` is not checked: in this playground the auth-server sets `aud` to the client itself
- * (CONTRACT.md), not to resource servers.
+ * (docs/contract.md), not to resource servers.
  *
  * Verified tokens are remembered (keyed by SHA-256 of the whole token, signature included, so
  * only the identical bytes hit) for at most `verifiedCacheTtlSeconds` and never past `exp`: an
@@ -47,7 +47,7 @@ export class JwtTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedClient> {
-    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw BearerError.invalidToken('the access token is malformed');
+    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.verified.get(key);
     if (cached && cached.expiresAt + this.options.jwt.clockToleranceSeconds > Date.now() / 1000) return cached;
@@ -81,7 +81,7 @@ export class JwtTokenVerifier implements TokenVerifier {
     }
     const { client_id: clientId, jti, exp, scope } = payload as JWTPayload & { client_id?: unknown; scope?: unknown };
     if (typeof clientId !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || (scope !== undefined && typeof scope !== 'string')) {
-      throw BearerError.invalidToken('the access token is invalid', 'JWT claims have unexpected types');
+      throw new InvalidTokenError('the access token is invalid', { reason: 'JWT claims have unexpected types' });
     }
     return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp };
   }
@@ -103,11 +103,11 @@ export class JwtTokenVerifier implements TokenVerifier {
   }
 
   private toBearerError(error: unknown): BearerError {
-    if (error instanceof errors.JWTExpired) return BearerError.invalidToken('the access token expired', error.message);
+    if (error instanceof errors.JWTExpired) return new InvalidTokenError('the access token expired', { reason: error.message });
     if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
       return unavailable(error);
     }
-    if (error instanceof errors.JOSEError) return BearerError.invalidToken('the access token is invalid', `${error.code}: ${error.message}`);
+    if (error instanceof errors.JOSEError) return new InvalidTokenError('the access token is invalid', { reason: `${error.code}: ${error.message}` });
     // fetch failures of the JWKS surface as plain errors (TypeError, AbortError).
     return unavailable(error);
   }
@@ -120,5 +120,5 @@ export class JwtTokenVerifier implements TokenVerifier {
  */
 export function unavailable(error: unknown): BearerError {
   const reason = error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
-  return BearerError.invalidToken('the access token could not be validated', reason);
+  return new InvalidTokenError('the access token could not be validated', { reason });
 }
