@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { KeyEncryption } from '../src/app/keys/key-encryption';
 import { SigningKeyService } from '../src/app/keys/signing-key.service';
 import { call, createTestDatabase, SEEDED, sql, startAuthServer, tokenFor, type TestDatabase } from './support/auth-server';
 
@@ -63,7 +64,6 @@ describe('signing keys sealed at rest under the key-encryption key, and its rota
       db,
       `SELECT kid, private_key_encrypted FROM signing_keys WHERE alg = 'RS256' AND status = 'active'`,
     );
-    const { KeyEncryption } = await import('../src/app/keys/key-encryption');
     const pem = new KeyEncryption(current).open(sealed, kid);
     await sql(db, `UPDATE signing_keys SET private_key_pem = $1, private_key_encrypted = NULL WHERE kid = $2`, [pem, kid]);
 
