@@ -11,6 +11,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
+import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from '../src/app/client-auth/assertion-replay.repository.port';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import { assertionParams, clientAssertion, PKJWT_PRIVATE_JWK, pkjwtPrivateKey } from './support/client-assertions';
 import {
@@ -96,6 +97,17 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       );
       const { exp } = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString());
       expect(Number(row.expires_at)).toBe(exp + 5);
+    });
+
+    it('the replay store (Postgres): a live jti is refused, an expired unpurged one is taken over, the purge drops expired rows', async () => {
+      const replay = server.app.get<AssertionReplayRepository>(ASSERTION_REPLAY_REPOSITORY);
+      const now = Math.floor(Date.now() / 1000);
+      await expect(replay.use('store-test', 'j1', now + 10, now)).resolves.toBe(true);
+      await expect(replay.use('store-test', 'j1', now + 10, now + 5)).resolves.toBe(false);
+      await expect(replay.use('other-client', 'j1', now + 10, now)).resolves.toBe(true); // jti is per client
+      await expect(replay.use('store-test', 'j1', now + 100, now + 11)).resolves.toBe(true); // its earlier use expired
+      await expect(replay.purgeExpired(now + 1_000)).resolves.toBeGreaterThanOrEqual(2);
+      expect(await sql(db, `SELECT 1 FROM client_assertion_jtis WHERE client_id IN ('store-test', 'other-client')`)).toEqual([]);
     });
 
     it('refuses every assertion that fails a check, with the same generic 401, and audits the reason', async () => {
@@ -334,14 +346,12 @@ describe('private_key_jwt with a jwks_uri, and replay across instances (one Post
     const first = await generateKeyPair('EdDSA', { extractable: true });
     served = { keys: [{ ...(await exportJWK(first.publicKey)), kid: 'first', alg: 'EdDSA', use: 'sig' }] };
     const { port } = jwksServer.address() as AddressInfo;
-    await one.app
-      .get(ClientAdminService)
-      .create({
-        clientId: 'remote-keys',
-        authMethods: ['private_key_jwt'],
-        jwksUri: `http://localhost:${port}/jwks`,
-        scopes: ['country.read'],
-      });
+    await one.app.get(ClientAdminService).create({
+      clientId: 'remote-keys',
+      authMethods: ['private_key_jwt'],
+      jwksUri: `http://localhost:${port}/jwks`,
+      scopes: ['country.read'],
+    });
     const sign = (k: CryptoKey, kid: string) => clientAssertion('remote-keys', ISSUER, k, { alg: 'EdDSA', kid });
     expect((await token(one, await sign(first.privateKey, 'first'))).status).toBe(200);
     expect((await token(one, await sign(first.privateKey, 'first'))).status).toBe(200);

@@ -1,7 +1,7 @@
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { aClient, aConfig } from '../testing/fixtures';
-import type { AssertionReplayRepository } from './assertion-replay.repository';
+import type { AssertionReplayRepository } from './assertion-replay.repository.port';
 import type { ClientAuthRequest, ClientOnFile } from './client-auth-method';
 import { JWT_BEARER_ASSERTION_TYPE } from './client-assertion';
 import { ClientKeySets } from './client-key-sets';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { CLIENT_ID_PATTERN } from '../clients/client';
-import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from './assertion-replay.repository';
+import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from './assertion-replay.repository.port';
 import type { ClientAuthMethod, ClientAuthRequest, ClientOnFile, PresentedCredentials, VerificationFailure } from './client-auth-method';
 import {
   ASSERTION_CLOCK_TOLERANCE_SECONDS,
