@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { BearerAuthModule } from '@playground/bearer-auth';
-import { DatabaseModule } from '@playground/database';
+import { DatabaseHealthModule, DatabaseModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { CountriesModule } from './countries/countries.module';
 import { Country } from './countries/country.entity';
 import { CreateCountries1732300000000 } from './countries/migrations/1732300000000-create-countries';
 import { MS_SYSTEM_CONFIG, type MsSystemConfig } from './config';
 import { MsSystemConfigModule } from './config.module';
-import { HealthModule } from './health/health.module';
 
 @Module({
   imports: [
@@ -29,7 +28,8 @@ import { HealthModule } from './health/health.module';
       }),
     }),
     CountriesModule,
-    HealthModule,
+    // Health checks the database only, not the auth-server: see DatabaseHealthController.
+    DatabaseHealthModule,
   ],
 })
 export class AppModule {}

@@ -68,3 +68,25 @@ export async function createPlayground(): Promise<Playground> {
   };
   return playground;
 }
+
+/**
+ * The whole playground for the enclosing `describe`, as `npm start` wires it: a fresh database,
+ * then the auth-server, then ms-system and archival-service (its schedule off: runs only on
+ * request). Registers the `beforeAll`/`afterAll` that start and stop it; call the returned
+ * function inside tests.
+ */
+export function usePlayground(): () => Playground {
+  let playground: Playground | undefined;
+  beforeAll(async () => {
+    playground = await createPlayground();
+    await playground.start('auth-server');
+    await Promise.all([playground.start('ms-system'), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
+  }, 90_000);
+  afterAll(async () => {
+    await playground?.close();
+  }, 60_000);
+  return () => {
+    if (!playground) throw new Error('the playground did not start');
+    return playground;
+  };
+}

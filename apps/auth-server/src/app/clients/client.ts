@@ -40,16 +40,8 @@ export interface RegisteredClient {
 }
 
 /** What is needed to register a client; the secret is hashed before it reaches storage. */
-export interface NewClient {
-  clientId: string;
-  authMethods: ClientAuthMethodName[];
-  grantTypes: string[];
-  tokenFormat: TokenFormatName;
-  scopes: string[];
-  mayIntrospect: boolean;
-  tokenLifetimeSeconds: number;
-  tokenSigningAlg?: SigningAlg;
-  jwks?: PublicJwkSet | null;
-  jwksUri?: string | null;
-  seeded?: boolean;
-}
+export type NewClient = Pick<
+  RegisteredClient,
+  'clientId' | 'authMethods' | 'grantTypes' | 'tokenFormat' | 'scopes' | 'mayIntrospect' | 'tokenLifetimeSeconds'
+> &
+  Partial<Pick<RegisteredClient, 'tokenSigningAlg' | 'jwks' | 'jwksUri'>> & { seeded?: boolean };
