@@ -14,6 +14,7 @@ import { authServerDatabase } from './persistence/persistence';
 import { RevocationModule } from './revocation/revocation.module';
 import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { MetricsModule } from '@playground/telemetry';
 
 /** The authorization server: one module per concern. */
 @Module({
@@ -22,6 +23,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     // request lines are logged at all, none at warn and above (no per-request logger cost).
     LoggerModule.forRoot(loggerParams('auth-server')),
     AuthServerConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     authServerDatabase(),
     AuditModule,
     ClientsModule,

@@ -16,6 +16,7 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SECRET_CACHE_TTL_SECONDS: 60,
       SECRET_CACHE_MAX_ENTRIES: 10000,
       SIGNING_KEY_REFRESH_SECONDS: 30,
+      CORS_ALLOWED_ORIGINS: ['http://localhost:8091', 'http://127.0.0.1:8091'],
       SIGNING_KEY_ENCRYPTION_KEY: PLAYGROUND_KEY_ENCRYPTION_KEY,
       SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [],
       JWKS_URI_ALLOW_PRIVATE_ADDRESSES: false,

@@ -8,11 +8,13 @@ import { Country } from './countries/country.entity';
 import { CreateCountries1732300000000 } from './countries/migrations/1732300000000-create-countries';
 import { MS_SYSTEM_CONFIG, type MsSystemConfig } from './config';
 import { MsSystemConfigModule } from './config.module';
+import { MetricsModule } from '@playground/telemetry';
 
 @Module({
   imports: [
     LoggerModule.forRoot(loggerParams('ms-system')),
     MsSystemConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000] }),
     BearerAuthModule.forRootAsync({
       inject: [MS_SYSTEM_CONFIG],

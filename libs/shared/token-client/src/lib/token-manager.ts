@@ -7,6 +7,7 @@ import {
   describeError,
 } from './errors';
 import { assertNotTransient, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /** Where the manager writes its one line per token request and its retry warnings. */
 export interface TokenManagerLogger {
@@ -89,7 +90,9 @@ export class ClientCredentialsTokenManager {
   /** A valid access token: the cached one, or a new one when it is missing or about to expire. */
   async getAccessToken(): Promise<string> {
     const cached = this.current;
-    if (cached && this.now() < cached.refreshAt) return cached.accessToken;
+    const hit = Boolean(cached && this.now() < cached.refreshAt);
+    oauthTelemetry.clientTokenCache(hit ? 'hit' : 'miss', this.options.clientId);
+    if (cached && hit) return cached.accessToken;
     try {
       return (await this.refresh()).accessToken;
     } catch (error) {
