@@ -11,6 +11,7 @@ import { IntrospectionModule } from './introspection/introspection.module';
 import { KeysModule } from './keys/keys.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
+import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 
@@ -25,6 +26,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     AuditModule,
     ClientsModule,
     KeysModule,
+    ResourcesModule,
     TokenEndpointModule,
     IntrospectionModule,
     RevocationModule,

@@ -13,6 +13,10 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SECRET_CACHE_TTL_SECONDS: 60,
       SECRET_CACHE_MAX_ENTRIES: 10000,
       SIGNING_KEY_REFRESH_SECONDS: 30,
+      MS_SYSTEM_RESOURCE: 'http://localhost:8091/ms-system',
+      RESOURCE_REFRESH_SECONDS: 30,
+      DPOP_PROOF_MAX_AGE_SECONDS: 60,
+      DPOP_PROOF_MAX_FUTURE_SECONDS: 10,
     });
   });
 

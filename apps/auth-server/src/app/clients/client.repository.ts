@@ -73,6 +73,8 @@ function toClient(row: ClientEntity): RegisteredClient {
     scopes: row.scopes,
     mayIntrospect: row.mayIntrospect,
     tokenLifetimeSeconds: row.tokenLifetimeSeconds,
+    allowedResources: row.allowedResources ?? null,
+    requireDpop: row.requireDpop ?? false,
     enabled: row.enabled,
     secretVersion: row.secretVersion,
     seeded: row.seeded,

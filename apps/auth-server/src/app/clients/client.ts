@@ -14,6 +14,10 @@ export interface RegisteredClient {
   scopes: string[];
   mayIntrospect: boolean;
   tokenLifetimeSeconds: number;
+  /** RFC 8707: the resources it may ask tokens for; null = any registered resource. */
+  allowedResources: string[] | null;
+  /** RFC 9449: its token requests must carry a DPoP proof. */
+  requireDpop: boolean;
   enabled: boolean;
   /** Bumped on rotation; a cached secret verification only counts for the version it saw. */
   secretVersion: number;
@@ -31,5 +35,7 @@ export interface NewClient {
   scopes: string[];
   mayIntrospect: boolean;
   tokenLifetimeSeconds: number;
+  allowedResources?: string[] | null;
+  requireDpop?: boolean;
   seeded?: boolean;
 }

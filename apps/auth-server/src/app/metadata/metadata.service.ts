@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { AuthorizationServerMetadata } from '@playground/oauth-contracts';
+import { DPOP_SIGNING_ALGS, type AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { GrantRegistry } from '../token-endpoint/grants/grant-registry';
@@ -32,6 +32,8 @@ export class MetadataService {
       scopes_supported: await this.scopes(),
       introspection_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_methods_supported: methods,
+      // RFC 9449 §5.1: the proof algorithms the token endpoint verifies.
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     };
   }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ClientAuthModule } from '../client-auth/client-auth.module';
+import { ResourcesModule } from '../resources/resources.module';
 import { TokensModule } from '../tokens/tokens.module';
+import { DpopProofStep } from './dpop-proof.step';
+import { ResourceIndicators } from './resource-indicators';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLER_LIST } from './grants/grant';
 import { GrantRegistry } from './grants/grant-registry';
@@ -8,13 +11,15 @@ import { TokenController } from './token.controller';
 import { TokenPipeline } from './token-pipeline';
 
 @Module({
-  imports: [ClientAuthModule, TokensModule],
+  imports: [ClientAuthModule, TokensModule, ResourcesModule],
   controllers: [TokenController],
   providers: [
     ClientCredentialsGrant,
     { provide: GRANT_HANDLER_LIST, useFactory: (cc: ClientCredentialsGrant) => [cc], inject: [ClientCredentialsGrant] },
     GrantRegistry,
     TokenPipeline,
+    DpopProofStep,
+    ResourceIndicators,
   ],
   exports: [GrantRegistry],
 })

@@ -15,11 +15,12 @@ export class TokenController {
   @ApiOperation({ summary: 'RFC 6749 §4.4 client credentials grant' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBasicAuth()
-  @ApiResponse({ status: 200, description: '{"access_token","token_type":"Bearer","expires_in","scope"}, Cache-Control: no-store' })
-  @ApiResponse({ status: 400, description: 'invalid_request, unauthorized_client, unsupported_grant_type, invalid_scope' })
+  @ApiResponse({ status: 200, description: '{"access_token","token_type":"Bearer"|"DPoP","expires_in","scope"}, Cache-Control: no-store' })
+  @ApiResponse({ status: 400, description: 'invalid_request, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_dpop_proof' })
   @ApiResponse({ status: 401, description: 'invalid_client' })
   async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
-    const response = await this.pipeline.run({ headers: request.headers, body: request.body });
+    const requestUrl = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+    const response = await this.pipeline.run({ headers: request.headers, body: request.body, requestUrl });
     setNoStore(reply);
     return response;
   }

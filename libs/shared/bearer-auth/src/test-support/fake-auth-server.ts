@@ -20,7 +20,7 @@ export interface FakeAuthServer {
   /** Signs a JWT access token the way the real auth-server does (RFC 9068). */
   jwt(claims?: Partial<JWTPayload & { client_id: string; scope: string }>, header?: Record<string, unknown>): Promise<string>;
   /** Registers an opaque token that introspection reports as active. */
-  opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string }): string;
+  opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } }): string;
   revoke(jti: string, exp: number): void;
   /** Make introspection slow (ms) or fail. */
   introspectionDelayMs: number;
@@ -50,7 +50,8 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
       const body = { iss: fake.issuer, sub: clientId, aud: [clientId], iat: now, nbf: now, exp: now + 300, jti: randomUUID(), client_id: clientId, scope: 'country.read customer.read', ...claims };
       const token = await new SignJWT(body).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid, ...header }).sign(privateKey);
       // The real auth-server introspects its JWTs too.
-      opaqueTokens.set(token, { active: true, token_type: 'Bearer', ...body });
+      const aud = Array.isArray(body.aud) ? body.aud : [body.aud];
+      opaqueTokens.set(token, { active: true, token_type: body['cnf'] ? 'DPoP' : 'Bearer', ...body, aud });
       return token;
     },
     opaque(claims = {}) {
@@ -60,7 +61,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
       opaqueTokens.set(token, {
         active: true,
         sub: clientId,
-        aud: [clientId],
+        aud: claims.aud ?? [clientId],
         nbf: now,
         iat: now,
         exp: claims.exp ?? now + 300,
@@ -68,7 +69,8 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
         iss: fake.issuer,
         jti: claims.jti ?? randomUUID(),
         client_id: clientId,
-        token_type: 'Bearer',
+        token_type: claims.cnf ? 'DPoP' : 'Bearer',
+        ...(claims.cnf ? { cnf: claims.cnf } : {}),
       });
       return token;
     },

@@ -32,7 +32,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
     reply.status(status).send(body);
   }
 
-  toResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  toResponse(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string | string[]> } {
     if (exception instanceof OAuthError) {
       if (exception.status >= 500) this.logger.error(exception.reason ?? exception.message, (exception.cause as Error)?.stack);
       else if (exception.reason) this.logger.warn(`${exception.code}: ${exception.reason}`);
@@ -47,7 +47,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
       return {
         status: exception.status,
         body: exception.toJSON(),
-        headers: { 'www-authenticate': exception.challenge(this.realm) },
+        // One header line per scheme (RFC 9110 §11.6.1): Bearer, and DPoP when the server takes it.
+        headers: { 'www-authenticate': oneOrMany(exception.challenges(this.realm)) },
       };
     }
     const status = statusOf(exception);
@@ -57,6 +58,10 @@ export class ErrorResponseFilter implements ExceptionFilter {
     this.logger.error(`unexpected error: ${(exception as Error)?.message ?? String(exception)}`, (exception as Error)?.stack);
     return { status: 500, body: SERVER_ERROR, headers: {} };
   }
+}
+
+function oneOrMany(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
 }
 
 function statusOf(exception: unknown): number | undefined {

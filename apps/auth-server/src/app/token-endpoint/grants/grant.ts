@@ -6,6 +6,10 @@ export interface GrantContext {
   client: RegisteredClient;
   /** The form parameters (one string each); a grant reads only the ones it defines. */
   params: Record<string, string>;
+  /** RFC 8707: the resources the token is meant for (already validated); undefined: none asked for. */
+  audience?: string[];
+  /** RFC 9449: thumbprint of the DPoP proof key the token is bound to; undefined: a bearer token. */
+  jkt?: string;
 }
 
 /** One grant type. It knows no HTTP: an authenticated client in, a token response out. */
