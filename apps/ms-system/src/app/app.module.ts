@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { BearerAuthModule } from '@playground/bearer-auth';
+import { BearerAuthModule, InMemoryDpopReplayCache } from '@playground/bearer-auth';
 import { DatabaseModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { CountriesModule } from './countries/countries.module';
@@ -9,27 +10,41 @@ import { CreateCountries1732300000000 } from './countries/migrations/17323000000
 import { MS_SYSTEM_CONFIG, type MsSystemConfig } from './config';
 import { MsSystemConfigModule } from './config.module';
 import { HealthModule } from './health/health.module';
+import { ProtectionModule } from './protection/protection.module';
+import { DpopProofs1764420000000 } from './protection/migrations/1764420000000-dpop-proofs';
+import { PostgresDpopReplayCache } from './protection/postgres-dpop-replay-cache';
+import { protectedResourceMetadataUrl, ProtectedResourceMetadataRoute } from './protection/protected-resource-metadata';
 
 @Module({
   imports: [
     LoggerModule.forRoot(loggerParams('ms-system')),
     MsSystemConfigModule,
-    DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000] }),
+    DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000, DpopProofs1764420000000] }),
+    ProtectionModule,
     BearerAuthModule.forRootAsync({
-      inject: [MS_SYSTEM_CONFIG],
-      useFactory: (config: MsSystemConfig) => ({
+      imports: [ProtectionModule],
+      inject: [MS_SYSTEM_CONFIG, PostgresDpopReplayCache],
+      useFactory: (config: MsSystemConfig, postgresReplayCache: PostgresDpopReplayCache) => ({
         authServerUrl: config.AUTH_SERVER_URL,
         mode: config.TOKEN_VALIDATION_MODE,
         introspection: {
           clientId: config.INTROSPECTION_CLIENT_ID,
           clientSecret: config.INTROSPECTION_CLIENT_SECRET,
+          ...(config.INTROSPECTION_AUTH_METHOD === 'private_key_jwt'
+            ? { privateKeyJwt: { privateJwk: JSON.parse(readFileSync(config.INTROSPECTION_PRIVATE_KEY_FILE, 'utf8')) } }
+            : {}),
           cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL_SECONDS,
         },
         revocation: { pollIntervalSeconds: config.REVOCATION_POLL_INTERVAL_SECONDS },
+        resource: config.MS_SYSTEM_RESOURCE,
+        requireAudience: config.REQUIRE_AUDIENCE,
+        resourceMetadataUrl: protectedResourceMetadataUrl(config.MS_SYSTEM_RESOURCE),
+        dpop: { replayCache: config.DPOP_REPLAY_STORE === 'postgres' ? postgresReplayCache : new InMemoryDpopReplayCache() },
       }),
     }),
     CountriesModule,
     HealthModule,
   ],
+  providers: [ProtectedResourceMetadataRoute],
 })
 export class AppModule {}

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contracts';
 import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import type { RegisteredClient } from '../clients/client';
+import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
 import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
 
@@ -26,6 +28,21 @@ export class RevocationsFeedService {
 
   async feed(headers: OAuthRequest['headers'], after: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
     const caller = await this.authenticator.authenticate({ headers, params: {} }, ['client_secret_basic']);
+    return this.page(caller, after, now);
+  }
+
+  /**
+   * The same feed by POST with a form body (`after` and the client authentication parameters), so
+   * a resource server authenticating with a client assertion (private_key_jwt) — which lives in
+   * the body, never in a URL — can read it too: no shared secret is needed anywhere.
+   */
+  async feedByForm(headers: OAuthRequest['headers'], contentType: string | undefined, body: unknown, now = Math.floor(Date.now() / 1000)) {
+    const params = parseFormParameters(contentType, body);
+    const caller = await this.authenticator.authenticate({ headers, params });
+    return this.page(caller, params['after'], now);
+  }
+
+  private async page(caller: RegisteredClient, after: unknown, now: number): Promise<RevocationsFeedResponse> {
     if (!caller.mayIntrospect) {
       throw new AccessDeniedError('the client is not allowed to read revocations', { reason: `${caller.clientId} may not introspect` });
     }

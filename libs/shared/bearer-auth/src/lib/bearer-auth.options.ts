@@ -1,5 +1,6 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { DPOP_SIGNING_ALGS, type ChallengeParameters } from '@playground/oauth-contracts';
+import type { PrivateKeyJwtOptions } from '@playground/token-client';
 import { InMemoryDpopReplayCache, type DpopReplayCache } from './dpop/dpop-replay-cache';
 
 export type TokenValidationMode = 'auto' | 'jwt' | 'introspection';
@@ -24,6 +25,11 @@ export interface BearerAuthOptions {
   introspection?: {
     clientId?: string;
     clientSecret?: string;
+    /**
+     * Authenticate introspection and the revocations feed with private_key_jwt (RFC 7523 §2.2)
+     * instead of the secret: no shared secret on the resource server at all.
+     */
+    privateKeyJwt?: PrivateKeyJwtOptions;
     /** Upper bound for caching an active introspection result (also bounded by the token's exp). */
     cacheTtlSeconds?: number;
     /** How long an inactive result is remembered. */
@@ -87,7 +93,7 @@ export type ResolvedBearerAuthOptions = Required<
   resourceMetadataUrl?: string;
   dpop: Required<NonNullable<BearerAuthOptions['dpop']>>;
   fetch: FetchLike;
-  introspection: Required<NonNullable<BearerAuthOptions['introspection']>>;
+  introspection: Required<Omit<NonNullable<BearerAuthOptions['introspection']>, 'privateKeyJwt'>> & { privateKeyJwt?: PrivateKeyJwtOptions };
   revocation: Required<NonNullable<BearerAuthOptions['revocation']>>;
   jwt: Required<NonNullable<BearerAuthOptions['jwt']>>;
 };

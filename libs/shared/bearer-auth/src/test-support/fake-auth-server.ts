@@ -51,7 +51,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
       const token = await new SignJWT(body).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid, ...header }).sign(privateKey);
       // The real auth-server introspects its JWTs too.
       const aud = Array.isArray(body.aud) ? body.aud : [body.aud];
-      opaqueTokens.set(token, { active: true, token_type: body['cnf'] ? 'DPoP' : 'Bearer', ...body, aud });
+      opaqueTokens.set(token, { active: true, token_type: (body as Record<string, unknown>)['cnf'] ? 'DPoP' : 'Bearer', ...body, aud });
       return token;
     },
     opaque(claims = {}) {

@@ -40,7 +40,7 @@ describe('BearerError: RFC 9449 §7.1 DPoP challenges and RFC 9728 §5.1 resourc
   it('no token → a plain Bearer and a DPoP challenge naming the accepted algorithms', () => {
     expect(BearerError.missingToken().advertise(advertised).challenges('rs')).toEqual([
       'Bearer realm="rs", resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"',
-      'DPoP realm="rs", algs="ES256 EdDSA", resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"',
+      'DPoP realm="rs", algs="ES256 EdDSA"',
     ]);
   });
 
@@ -48,7 +48,7 @@ describe('BearerError: RFC 9449 §7.1 DPoP challenges and RFC 9728 §5.1 resourc
     const [bearer, dpop] = BearerError.invalidToken('the access token is invalid').onScheme('DPoP').advertise(advertised).challenges();
     expect(bearer).toBe('Bearer resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"');
     expect(dpop).toBe(
-      'DPoP error="invalid_token", error_description="the access token is invalid", algs="ES256 EdDSA", resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"',
+      'DPoP error="invalid_token", error_description="the access token is invalid", algs="ES256 EdDSA"',
     );
   });
 

@@ -80,7 +80,8 @@ export class BearerError extends Error {
   /**
    * Every `WWW-Authenticate` challenge, one per scheme: `Bearer` always, `DPoP` with `algs` when
    * the resource server accepts DPoP (RFC 9449 §7.1). Only the scheme the request used carries
-   * `error`, `error_description` and `scope`.
+   * `error`, `error_description` and `scope`; `resource_metadata` (RFC 9728 §5.1) is said once,
+   * on the Bearer challenge.
    */
   challenges(realm?: string): string[] {
     const { resourceMetadata, dpopAlgs } = this.advertised;
@@ -90,7 +91,6 @@ export class BearerError extends Error {
     if (dpopAlgs?.length) {
       const dpop = this.params('DPoP', realm);
       dpop.push(`algs="${dpopAlgs.join(' ')}"`);
-      if (resourceMetadata) dpop.push(`resource_metadata="${resourceMetadata}"`);
       result.push(`DPoP ${dpop.join(', ')}`);
     }
     return result;

@@ -45,7 +45,7 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('DPoP (RFC 
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'a DPoP-bound access token must be sent with the DPoP scheme' });
     expect(dpopChallenge(response)).toBe(
-      `DPoP realm="spec", error="invalid_token", error_description="a DPoP-bound access token must be sent with the DPoP scheme", algs="ES256 EdDSA PS256 RS256", resource_metadata="${METADATA}"`,
+      `DPoP realm="spec", error="invalid_token", error_description="a DPoP-bound access token must be sent with the DPoP scheme", algs="ES256 EdDSA PS256 RS256"`,
     );
   });
 

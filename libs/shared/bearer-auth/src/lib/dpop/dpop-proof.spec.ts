@@ -41,7 +41,7 @@ describe('verifyDpopProof (RFC 9449 §4.3), one check at a time', () => {
     ).toString('base64url')}.`;
     await refused(none);
     const hmac = await new SignJWT({ htm: 'GET', htu, jti: 'x', iat: Math.floor(Date.now() / 1000) })
-      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: { kty: 'oct', k: 'c2VjcmV0' } })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: { kty: 'oct', k: 'c2VjcmV0' } as never })
       .sign(new TextEncoder().encode('secret'));
     await refused(hmac);
   });
