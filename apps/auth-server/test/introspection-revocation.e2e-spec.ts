@@ -193,6 +193,20 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
   });
 
+  describe('two client identities in one request (RFC 6749 §2.3)', () => {
+    it.each(['token', 'introspect', 'revoke'])(
+      'POST /oauth2/%s: Basic for one client and a form client_id naming another → 400 invalid_request, nothing done',
+      async (endpoint) => {
+        const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+        const params = { grant_type: 'client_credentials', token, client_id: SEEDED.opaque.id };
+        const reply = await postForm(`${server.baseUrl}/oauth2/${endpoint}`, params, asIntrospector);
+        expect(reply.status).toBe(400);
+        expect(reply.body.error).toBe('invalid_request');
+        expect((await introspect(token)).body.active).toBe(true);
+      },
+    );
+  });
+
   describe('GET /oauth2/revocations (JWT revocation feed for resource servers)', () => {
     it('lists revoked JWTs after a cursor, echoes the cursor when nothing is new, and says no-store', async () => {
       const first = await feed();

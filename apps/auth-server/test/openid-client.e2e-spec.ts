@@ -34,7 +34,7 @@ describe('openid-client v6 interoperability', () => {
     const metadata = config.serverMetadata();
     expect(metadata.issuer).toBe(issuer.href.replace(/\/$/, ''));
     expect(metadata.token_endpoint).toBe(`${server.baseUrl}/oauth2/token`);
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   });
 
   it('gets a token by the client credentials grant with ClientSecretBasic', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClientAdminService } from '../clients/client-admin.service';
 import type { SigningKeyService } from '../keys/signing-key.service';
 import type { ResourceRegistry } from '../resources/resource-registry';
@@ -10,8 +13,15 @@ describe('client admin CLI commands', () => {
     list: jest.fn(async () => [aClient(), aClient({ clientId: 'gone', enabled: false })]),
     rotateSecret: jest.fn(async () => 'rotated-secret'),
     disable: jest.fn(async () => undefined),
+    setKeys: jest.fn(async () => undefined),
   };
-  const keys = { rotate: jest.fn(async () => ({ retired: 'old', active: 'new' })) };
+  const keys = {
+    rotate: jest.fn(async () => [
+      { alg: 'RS256', retired: 'old', active: 'new' },
+      { alg: 'ES256', active: 'first-es' },
+    ]),
+    resealAll: jest.fn(async () => 4),
+  };
   const resources = {
     registered: jest.fn(async () => new Set(['http://localhost:8091/ms-system', 'urn:playground:reports'])),
     register: jest.fn(async () => true),
@@ -61,8 +71,46 @@ describe('client admin CLI commands', () => {
 
   it('rotate-secret prints the new secret', async () => {
     await run('rotate-secret', 'user-client-opaque');
-    expect(clients.rotateSecret).toHaveBeenCalledWith('user-client-opaque');
+    expect(clients.rotateSecret).toHaveBeenCalledWith('user-client-opaque', 0);
     expect(lines).toContain('client_secret: rotated-secret');
+    expect(lines).toContain('The old secret no longer works. The new one is shown only this once.');
+  });
+
+  it('rotate-secret --grace keeps the old secret for that many seconds, and says so', async () => {
+    await run('rotate-secret', 'user-client-opaque', '--grace', '600');
+    expect(clients.rotateSecret).toHaveBeenCalledWith('user-client-opaque', 600);
+    expect(lines).toContain('The old secret keeps working for 600 s, then stops. The new one is shown only this once.');
+  });
+
+  it('create --auth private_key_jwt --jwks <file> reads the file, passes the keys and the algorithm on, and prints no secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwks-'));
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] }));
+    clients.create.mockResolvedValueOnce({ client: aClient({ clientId: 'signer', authMethods: ['private_key_jwt'] }), secret: undefined as unknown as string });
+    await run('create', 'signer', '--auth', 'private_key_jwt', '--jwks', file, '--alg', 'EdDSA', '--format', 'jwt');
+    expect(clients.create).toHaveBeenCalledWith(
+      expect.objectContaining({ authMethods: ['private_key_jwt'], tokenSigningAlg: 'EdDSA', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] } }),
+    );
+    expect(lines.join('\n')).not.toMatch(/client_secret:/);
+    expect(lines.join('\n')).toMatch(/No secret/);
+  });
+
+  it('create --jwks-uri passes the URL on; --alg must be one of the four', async () => {
+    await run('create', 'remote', '--auth', 'private_key_jwt', '--jwks-uri', 'https://client.example/jwks');
+    expect(clients.create).toHaveBeenCalledWith(expect.objectContaining({ jwksUri: 'https://client.example/jwks' }));
+    await expect(run('create', 'x', '--alg', 'HS256')).rejects.toThrow(/--alg: one of RS256, PS256, ES256, EdDSA/);
+  });
+
+  it('set-keys replaces the keys; a missing file is a clear error', async () => {
+    await run('set-keys', 'service-client-pkjwt', '--jwks-uri', 'https://client.example/jwks');
+    expect(clients.setKeys).toHaveBeenCalledWith('service-client-pkjwt', { jwksUri: 'https://client.example/jwks' });
+    await expect(run('set-keys', 'service-client-pkjwt', '--jwks', '/nonexistent/jwks.json')).rejects.toThrow(/--jwks \/nonexistent\/jwks.json: ENOENT/);
+  });
+
+  it('rotate-key-encryption-key re-seals the signing keys', async () => {
+    await run('rotate-key-encryption-key');
+    expect(keys.resealAll).toHaveBeenCalled();
+    expect(lines).toEqual(['4 signing key(s) re-sealed under the current SIGNING_KEY_ENCRYPTION_KEY']);
   });
 
   it('disable disables', async () => {
@@ -72,7 +120,10 @@ describe('client admin CLI commands', () => {
 
   it('rotate-signing-key rotates', async () => {
     await run('rotate-signing-key');
-    expect(lines).toEqual(['signing key new is active; old retired']);
+    expect(keys.rotate).toHaveBeenCalledWith(undefined);
+    expect(lines).toEqual(['RS256 signing key new is active; old retired', 'ES256 signing key first-es is active']);
+    await run('rotate-signing-key', '--alg', 'ES256');
+    expect(keys.rotate).toHaveBeenLastCalledWith('ES256');
   });
 
   it('refuses an unknown command or a missing client id', async () => {

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { ASSERTION_REPLAY_REPOSITORY, PostgresAssertionReplayRepository } from './assertion-replay.repository';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
 import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientKeySets } from './client-key-sets';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
+import { PrivateKeyJwtMethod } from './private-key-jwt.method';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
 @Module({
@@ -11,10 +14,13 @@ import { ClientSecretPostMethod } from './client-secret-post.method';
   providers: [
     ClientSecretBasicMethod,
     ClientSecretPostMethod,
+    PrivateKeyJwtMethod,
+    ClientKeySets,
+    { provide: ASSERTION_REPLAY_REPOSITORY, useClass: PostgresAssertionReplayRepository },
     {
       provide: CLIENT_AUTH_METHOD_LIST,
-      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod) => [basic, post],
-      inject: [ClientSecretBasicMethod, ClientSecretPostMethod],
+      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod, privateKeyJwt: PrivateKeyJwtMethod) => [basic, post, privateKeyJwt],
+      inject: [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod],
     },
     ClientAuthenticator,
   ],

@@ -3,38 +3,101 @@ import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contr
 import { AuditService } from '../audit/audit.service';
 import type { ClientAuthMethodName, RegisteredClient } from '../clients/client';
 import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository';
-import { SecretHasher } from '../clients/secret-hasher';
-import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
-import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type PresentedCredentials } from './client-auth-method';
+import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type ClientAuthRequest, type PresentedCredentials } from './client-auth-method';
+import { ClientChangedError } from './client-changed.error';
+
+/** An HTTP request as the OAuth endpoints receive it, before the form step. */
+export interface RawOAuthRequest {
+  headers: OAuthRequest['headers'];
+  body: unknown;
+}
+
+/** How one endpoint authenticates its callers. */
+export interface ClientAuthEndpoint {
+  /** The endpoint's path under the issuer, e.g. `/oauth2/token` (an assertion's audience). */
+  path: string;
+  /** The methods it accepts; all registered ones when absent (the revocations feed: Basic only). */
+  methods?: readonly ClientAuthMethodName[];
+  /**
+   * True when the endpoint's own steps confirm `enabled AND secret_version` in the statement that
+   * acts for the client and throw ClientChangedError otherwise (token issue, introspection). Only
+   * then may a recent verification answer without reading the client from Postgres.
+   */
+  confirmsClient?: boolean;
+  /** Parameters a spec lets repeat (the token endpoint's RFC 8707 `resource`), read by the endpoint itself. */
+  repeatable?: readonly string[];
+}
+
+/** Attempts per request: the first may come from the cache, the others read Postgres. */
+const MAX_ATTEMPTS = 3;
 
 /**
- * Pipeline step 2: who is calling? Exactly one method per request (two → invalid_request,
- * none → 401 invalid_client), then the secret is checked against its argon2id hash (or the
- * verification cache). Every failure is the same generic `invalid_client`; the real reason goes
- * to the log and the audit log only, so the response never tells an attacker which part was wrong.
+ * Steps 1 and 2 of the token, introspection and revocation endpoints — the form, then who is
+ * calling — shared unchanged by all three (as node-oidc-provider's `client_auth` is):
+ *
+ *   form → authenticated client → the endpoint's own steps
+ *
+ * Exactly one method per request (two → invalid_request, none → 401 invalid_client); a form
+ * `client_id` naming another client than the credentials → invalid_request (two identities);
+ * then the method verifies the credentials. Every authentication failure is the same generic
+ * `invalid_client`; the real reason goes to the log and the audit log only, so the response never
+ * tells an attacker which part was wrong.
+ *
+ * It also owns the ClientChangedError retry: when the client was rotated or disabled between its
+ * authentication and the statement that acts for it, nothing was written; the step forgets the
+ * recent verification and authenticates again from Postgres. A client that keeps changing for
+ * MAX_ATTEMPTS attempts ends in 401 `invalid_client`, never in a 500.
  */
 @Injectable()
 export class ClientAuthenticator {
   constructor(
     @Inject(CLIENT_AUTH_METHOD_LIST) private readonly methods: ClientAuthMethod[],
     @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
-    private readonly hasher: SecretHasher,
-    private readonly cache: SecretVerificationCache,
     private readonly audit: AuditService,
+    @Inject(AUTH_SERVER_CONFIG) private readonly config: Pick<AuthServerConfig, 'ISSUER'>,
   ) {}
 
   /**
-   * `only`: the methods this endpoint accepts (the revocation feed is a GET: Basic only).
-   * `confirmLater`: the caller checks `enabled AND secret_version` itself, in the SQL statement
-   * that acts for the client (see ClientConfirmation), so a cached verification may answer
-   * without any database round trip. Without it, the client is always re-read from Postgres.
+   * form → authenticated client → `steps(client, params)`. Throws InvalidRequestError (form,
+   * conflicting credentials), InvalidClientError (authentication), or whatever `steps` throws.
    */
-  async authenticate(request: OAuthRequest, only?: ClientAuthMethodName[], confirmLater = false): Promise<RegisteredClient> {
-    const presented = this.methods
-      .filter((method) => !only || only.includes(method.name))
-      .map((method) => method.extract(request))
-      .filter((credentials): credentials is PresentedCredentials => credentials !== undefined);
+  async run<T>(
+    http: RawOAuthRequest,
+    endpoint: ClientAuthEndpoint,
+    steps: (client: RegisteredClient, params: Record<string, string>) => Promise<T>,
+  ): Promise<T> {
+    const contentType = http.headers['content-type'];
+    const params = parseFormParameters(Array.isArray(contentType) ? contentType[0] : contentType, http.body, endpoint.repeatable);
+    return this.withClient({ headers: http.headers, params }, endpoint, (client) => steps(client, params));
+  }
+
+  /** authenticated client → `steps(client)`, for a request whose parameters are already read. */
+  async withClient<T>(request: OAuthRequest, endpoint: ClientAuthEndpoint, steps: (client: RegisteredClient) => Promise<T>): Promise<T> {
+    const authRequest: ClientAuthRequest = { ...request, issuer: this.config.ISSUER, endpointUrl: `${this.config.ISSUER}${endpoint.path}` };
+    const [method, presented] = this.presented(authRequest, endpoint.methods);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.authenticate(method, presented, authRequest, endpoint.confirmsClient === true && attempt === 1);
+      try {
+        return await steps(client);
+      } catch (error) {
+        if (!(error instanceof ClientChangedError)) throw error;
+        method.forget?.(client.clientId);
+        if (attempt >= MAX_ATTEMPTS) return this.fail(method.name, presented.clientId, `client changed ${attempt} times during one request`);
+      }
+    }
+  }
+
+  /** Which method the request uses, with which credentials; refuses none, two, or two identities. */
+  private presented(request: ClientAuthRequest, only?: readonly ClientAuthMethodName[]): [ClientAuthMethod, PresentedCredentials] {
+    const presented: Array<[ClientAuthMethod, PresentedCredentials]> = [];
+    for (const method of this.methods) {
+      if (only && !only.includes(method.name)) continue;
+      const credentials = method.present(request);
+      if (credentials) presented.push([method, credentials]);
+    }
     if (presented.length > 1) {
       throw new InvalidRequestError('use exactly one client authentication method', { reason: 'two client authentication methods' });
     }
@@ -42,35 +105,36 @@ export class ClientAuthenticator {
       // HTTP requires a challenge on every 401; Basic is what every client here can do.
       throw new InvalidClientError({ basicChallenge: true, reason: 'no client authentication' });
     }
-    if (confirmLater) {
-      const { method, clientId, secret } = presented[0];
-      const cached = clientId ? this.cache.verifiedClient(clientId, secret) : undefined;
+    const [method, credentials] = presented[0];
+    const named = request.params['client_id'];
+    if (named !== undefined && named !== credentials.clientId) {
+      // RFC 6749 §2.3: one method, one client. Answering for either would be a guess.
+      throw new InvalidRequestError('the client_id parameter names another client than the client credentials', {
+        reason: `client_id ${JSON.stringify(named.slice(0, 100))} next to ${method.name} for ${JSON.stringify(credentials.clientId.slice(0, 100))}`,
+      });
+    }
+    return [method, credentials];
+  }
+
+  private async authenticate(
+    method: ClientAuthMethod,
+    presented: PresentedCredentials,
+    request: ClientAuthRequest,
+    mayUseRecent: boolean,
+  ): Promise<RegisteredClient> {
+    if (mayUseRecent && method.recentlyVerified) {
+      const recent = method.recentlyVerified(presented);
       // Anything but a plain success goes the full way, so failures are audited as before.
-      if (cached?.enabled && cached.authMethods.includes(method)) return cached;
+      if (recent?.enabled && recent.authMethods.includes(method.name)) return recent;
     }
-    return this.verify(presented[0]);
-  }
-
-  /** The client changed under a cached verification (rotated or disabled): drop what we cached. */
-  forget(clientId: string): void {
-    this.cache.forget(clientId);
-  }
-
-  private async verify({ method, clientId, secret }: PresentedCredentials): Promise<RegisteredClient> {
-    const stored = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
-    if (!stored) {
-      await this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
-      return this.fail(method, clientId, 'unknown client');
-    }
-    const { client, secretHash } = stored;
-    let valid = this.cache.isVerified(client.clientId, secret, client.secretVersion);
-    if (!valid) {
-      valid = await this.hasher.verify(secretHash, secret);
-      if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
-    }
-    if (!valid) return this.fail(method, clientId, 'wrong secret');
-    if (!client.enabled) return this.fail(method, clientId, 'client disabled');
-    if (!client.authMethods.includes(method)) return this.fail(method, clientId, `${method} not allowed for this client`);
+    const { clientId } = presented;
+    const onFile = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
+    const verified = await method.verify(presented, onFile, request);
+    if (!onFile) return this.fail(method.name, clientId, 'unknown client');
+    if (verified !== true) return this.fail(method.name, clientId, verified ? verified.reason : 'wrong credentials');
+    const { client } = onFile;
+    if (!client.enabled) return this.fail(method.name, clientId, 'client disabled');
+    if (!client.authMethods.includes(method.name)) return this.fail(method.name, clientId, `${method.name} not allowed for this client`);
     return client;
   }
 

@@ -1,35 +1,37 @@
 import { InvalidClientError } from '@playground/oauth-contracts';
+import type { SecretHasher } from '../clients/secret-hasher';
+import type { SecretVerificationCache } from '../clients/secret-verification-cache';
 import { ClientSecretBasicMethod, formUrlDecode } from './client-secret-basic.method';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const request = (authorization?: string) => ({ headers: { authorization }, params: {} });
+const request = (authorization?: string) => ({ headers: { authorization }, params: {}, issuer: 'https://as.example', endpointUrl: 'https://as.example/oauth2/token' });
 
 describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
-  const method = new ClientSecretBasicMethod();
+  const method = new ClientSecretBasicMethod({} as SecretHasher, {} as SecretVerificationCache);
 
   it('reads id and secret from the Basic header', () => {
-    expect(method.extract(request(`Basic ${b64('user-client-opaque:user-client-secret')}`))).toEqual({
+    expect(method.present(request(`Basic ${b64('user-client-opaque:user-client-secret')}`))).toEqual({
       method: 'client_secret_basic',
       clientId: 'user-client-opaque',
-      secret: 'user-client-secret',
+      credential: 'user-client-secret',
     });
   });
 
   it('form-urldecodes both parts: %3A is a colon inside the secret, + is a space, %25 a percent sign', () => {
-    expect(method.extract(request(`Basic ${b64('my%2Did:p%3Ass+word%25')}`))).toMatchObject({ clientId: 'my-id', secret: 'p:ss word%' });
+    expect(method.present(request(`Basic ${b64('my%2Did:p%3Ass+word%25')}`))).toMatchObject({ clientId: 'my-id', credential: 'p:ss word%' });
   });
 
   it('splits at the first colon only', () => {
-    expect(method.extract(request(`Basic ${b64('id:a:b')}`))).toMatchObject({ clientId: 'id', secret: 'a:b' });
+    expect(method.present(request(`Basic ${b64('id:a:b')}`))).toMatchObject({ clientId: 'id', credential: 'a:b' });
   });
 
   it('accepts the scheme in any case', () => {
-    expect(method.extract(request(`BASIC ${b64('id:s')}`))).toMatchObject({ clientId: 'id' });
+    expect(method.present(request(`BASIC ${b64('id:s')}`))).toMatchObject({ clientId: 'id' });
   });
 
   it('is not used when there is no Authorization header or another scheme', () => {
-    expect(method.extract(request())).toBeUndefined();
-    expect(method.extract(request('Bearer abc'))).toBeUndefined();
+    expect(method.present(request())).toBeUndefined();
+    expect(method.present(request('Bearer abc'))).toBeUndefined();
   });
 
   it.each([
@@ -40,7 +42,7 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
   ])('fails as invalid_client with a Basic challenge on %s', (_what, header) => {
     let error: unknown;
     try {
-      method.extract(request(header));
+      method.present(request(header));
     } catch (e) {
       error = e;
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidClientError } from '@playground/oauth-contracts';
-import type { OAuthRequest } from '../http/oauth-request';
-import type { ClientAuthMethod, PresentedCredentials } from './client-auth-method';
+import type { ClientAuthRequest, PresentedCredentials } from './client-auth-method';
+import { ClientSecretMethod } from './client-secret.verifier';
 
 /**
  * `client_secret_basic`: HTTP Basic with the client id and secret, each form-urlencoded
@@ -10,10 +10,10 @@ import type { ClientAuthMethod, PresentedCredentials } from './client-auth-metho
  * login: 401 with a Basic challenge.
  */
 @Injectable()
-export class ClientSecretBasicMethod implements ClientAuthMethod {
+export class ClientSecretBasicMethod extends ClientSecretMethod {
   readonly name = 'client_secret_basic' as const;
 
-  extract(request: OAuthRequest): PresentedCredentials | undefined {
+  present(request: ClientAuthRequest): PresentedCredentials | undefined {
     const header = request.headers['authorization'];
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return undefined;
@@ -29,7 +29,7 @@ export class ClientSecretBasicMethod implements ClientAuthMethod {
       const clientId = formUrlDecode(decoded.slice(0, colon));
       const secret = formUrlDecode(decoded.slice(colon + 1));
       if (!clientId) throw fail('Basic credentials have an empty client id');
-      return { method: this.name, clientId, secret };
+      return { method: this.name, clientId, credential: secret };
     } catch (error) {
       if (error instanceof InvalidClientError) throw error;
       throw fail('Basic credentials are not form-urlencoded');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { OAuthRequest } from '../http/oauth-request';
-import type { ClientAuthMethod, PresentedCredentials } from './client-auth-method';
+import type { ClientAuthRequest, PresentedCredentials } from './client-auth-method';
+import { ClientSecretMethod } from './client-secret.verifier';
 
 /**
  * `client_secret_post`: `client_id` and `client_secret` in the form body (RFC 6749 §2.3.1).
@@ -8,12 +8,12 @@ import type { ClientAuthMethod, PresentedCredentials } from './client-auth-metho
  * allowed by RFC 6749 and is not a second method.
  */
 @Injectable()
-export class ClientSecretPostMethod implements ClientAuthMethod {
+export class ClientSecretPostMethod extends ClientSecretMethod {
   readonly name = 'client_secret_post' as const;
 
-  extract(request: OAuthRequest): PresentedCredentials | undefined {
+  present(request: ClientAuthRequest): PresentedCredentials | undefined {
     const secret = request.params['client_secret'];
     if (secret === undefined) return undefined;
-    return { method: this.name, clientId: request.params['client_id'] ?? '', secret };
+    return { method: this.name, clientId: request.params['client_id'] ?? '', credential: secret };
   }
 }

@@ -1,19 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ClientEntity } from '../persistence/entities';
-import type { ClientAuthMethodName, NewClient, RegisteredClient, TokenFormatName } from './client';
+import type { SigningAlg } from '../keys/signing-algorithms';
+import type { ClientAuthMethodName, NewClient, PublicJwkSet, RegisteredClient, TokenFormatName } from './client';
 
 /** Persistence port for clients; TypeORM stays behind it. */
 export interface ClientRepository {
-  /** The client and its secret hash (for verification only), or undefined. */
-  findWithSecretHash(clientId: string): Promise<{ client: RegisteredClient; secretHash: string } | undefined>;
+  /**
+   * The client and its secret hashes (for verification only), or undefined: the current one (null
+   * for a client without a secret) and, inside its grace period, the previous one.
+   */
+  findWithSecretHash(clientId: string): Promise<{ client: RegisteredClient; secretHash: string | null; previousSecretHash?: string } | undefined>;
   find(clientId: string): Promise<RegisteredClient | undefined>;
   list(): Promise<RegisteredClient[]>;
   /** Inserts unless the id exists; says whether it inserted. */
-  insertIfAbsent(client: NewClient, secretHash: string): Promise<boolean>;
-  /** Replaces the secret hash and bumps `secret_version`; false if there is no such client. */
-  replaceSecret(clientId: string, secretHash: string): Promise<boolean>;
+  insertIfAbsent(client: NewClient, secretHash: string | null): Promise<boolean>;
+  /**
+   * Replaces the secret hash and bumps `secret_version`; false if there is no such client. With
+   * `graceUntil`, the hash it replaces stays valid until then (two live secrets).
+   */
+  replaceSecret(clientId: string, secretHash: string, graceUntil?: Date): Promise<boolean>;
+  /** Replaces the registered keys of a private_key_jwt client; false if there is no such client. */
+  replaceKeys(clientId: string, keys: { jwks: PublicJwkSet | null; jwksUri: string | null }): Promise<boolean>;
   disable(clientId: string): Promise<boolean>;
 }
 
@@ -25,7 +35,9 @@ export class TypeOrmClientRepository implements ClientRepository {
 
   async findWithSecretHash(clientId: string) {
     const row = await this.clients.findOneBy({ clientId });
-    return row ? { client: toClient(row), secretHash: row.secretHash } : undefined;
+    if (!row) return undefined;
+    const graceOpen = row.previousSecretHash && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now();
+    return { client: toClient(row), secretHash: row.secretHash, ...(graceOpen ? { previousSecretHash: row.previousSecretHash as string } : {}) };
   }
 
   async find(clientId: string) {
@@ -37,22 +49,39 @@ export class TypeOrmClientRepository implements ClientRepository {
     return (await this.clients.find({ order: { clientId: 'ASC' } })).map(toClient);
   }
 
-  async insertIfAbsent(client: NewClient, secretHash: string) {
+  async insertIfAbsent(client: NewClient, secretHash: string | null) {
     const result = await this.clients
       .createQueryBuilder()
       .insert()
-      .values({ ...client, seeded: client.seeded ?? false, secretHash })
+      // jsonb `jwks` holds free-form JWK members, which TypeORM's deep-partial type cannot express.
+      .values({ ...client, seeded: client.seeded ?? false, secretHash } as QueryDeepPartialEntity<ClientEntity>)
       .orIgnore()
       .returning('client_id')
       .execute();
     return (result.raw as unknown[]).length > 0;
   }
 
-  async replaceSecret(clientId: string, secretHash: string) {
+  async replaceSecret(clientId: string, secretHash: string, graceUntil?: Date) {
     const result = await this.clients
       .createQueryBuilder()
       .update()
-      .set({ secretHash, secretVersion: () => 'secret_version + 1' })
+      .set({
+        secretHash,
+        secretVersion: () => 'secret_version + 1',
+        // The hash being replaced, read by the same UPDATE: no window where neither works.
+        previousSecretHash: graceUntil ? () => 'secret_hash' : null,
+        previousSecretExpiresAt: graceUntil ?? null,
+      })
+      .where('client_id = :clientId', { clientId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async replaceKeys(clientId: string, keys: { jwks: PublicJwkSet | null; jwksUri: string | null }) {
+    const result = await this.clients
+      .createQueryBuilder()
+      .update()
+      .set({ jwks: keys.jwks, jwksUri: keys.jwksUri, secretVersion: () => 'secret_version + 1' } as QueryDeepPartialEntity<ClientEntity>)
       .where('client_id = :clientId', { clientId })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -75,6 +104,9 @@ function toClient(row: ClientEntity): RegisteredClient {
     tokenLifetimeSeconds: row.tokenLifetimeSeconds,
     allowedResources: row.allowedResources ?? null,
     requireDpop: row.requireDpop ?? false,
+    tokenSigningAlg: row.tokenSigningAlg as SigningAlg,
+    jwks: row.jwks,
+    jwksUri: row.jwksUri,
     enabled: row.enabled,
     secretVersion: row.secretVersion,
     seeded: row.seeded,

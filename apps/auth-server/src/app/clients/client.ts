@@ -1,6 +1,15 @@
+import type { SigningAlg } from '../keys/signing-algorithms';
+
 /** The ways a client may authenticate at the token, introspection and revocation endpoints. */
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type ClientAuthMethodName = (typeof CLIENT_AUTH_METHODS)[number];
+/** The methods that present a shared secret. */
+export const SECRET_AUTH_METHODS: readonly ClientAuthMethodName[] = ['client_secret_basic', 'client_secret_post'];
+
+/** A JWK Set of public keys (RFC 7517 §5), as registered for private_key_jwt. */
+export interface PublicJwkSet {
+  keys: Array<Record<string, unknown>>;
+}
 
 export const TOKEN_FORMATS = ['opaque', 'jwt'] as const;
 export type TokenFormatName = (typeof TOKEN_FORMATS)[number];
@@ -18,6 +27,11 @@ export interface RegisteredClient {
   allowedResources: string[] | null;
   /** RFC 9449: its token requests must carry a DPoP proof. */
   requireDpop: boolean;
+  /** JWS algorithm of its JWT access tokens. */
+  tokenSigningAlg: SigningAlg;
+  /** private_key_jwt: the registered public keys, or where to fetch them (never both). */
+  jwks: PublicJwkSet | null;
+  jwksUri: string | null;
   enabled: boolean;
   /** Bumped on rotation; a cached secret verification only counts for the version it saw. */
   secretVersion: number;
@@ -37,5 +51,8 @@ export interface NewClient {
   tokenLifetimeSeconds: number;
   allowedResources?: string[] | null;
   requireDpop?: boolean;
+  tokenSigningAlg?: SigningAlg;
+  jwks?: PublicJwkSet | null;
+  jwksUri?: string | null;
   seeded?: boolean;
 }

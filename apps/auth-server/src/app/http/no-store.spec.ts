@@ -1,10 +1,15 @@
-import { setNoStore } from './no-store';
+import { HEADERS_METADATA } from '@nestjs/common/constants';
+import { NoStore } from './no-store';
 
-describe('no-store step (RFC 6749 §5.1)', () => {
-  it('sets Cache-Control: no-store and Pragma: no-cache', () => {
-    const headers: Record<string, string> = {};
-    const reply = { header: (name: string, value: string) => ((headers[name] = value), reply) };
-    setNoStore(reply as never);
-    expect(headers).toEqual({ 'cache-control': 'no-store', pragma: 'no-cache' });
+describe('@NoStore() (RFC 6749 §5.1)', () => {
+  it('sets Cache-Control: no-store and Pragma: no-cache on the route', () => {
+    class Endpoint {
+      @NoStore()
+      handle(): void {
+        return undefined;
+      }
+    }
+    const headers = Reflect.getMetadata(HEADERS_METADATA, Endpoint.prototype.handle) as Array<{ name: string; value: string }>;
+    expect(Object.fromEntries(headers.map(({ name, value }) => [name, value]))).toEqual({ 'cache-control': 'no-store', pragma: 'no-cache' });
   });
 });

@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessDeniedError, type IntrospectionResponse } from '@playground/oauth-contracts';
-import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
-import { ClientChangedError } from '../client-auth/client-changed.error';
 import type { RegisteredClient } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { parseFormParameters, requireParam } from '../http/form-parameters';
-import type { OAuthRequest } from '../http/oauth-request';
+import { requireParam } from '../http/form-parameters';
 import type { StoredToken } from '../tokens/token.repository';
 import { TokenService } from '../tokens/token.service';
 
@@ -19,34 +16,19 @@ const INACTIVE: IntrospectionResponse = { active: false };
 @Injectable()
 export class IntrospectionService {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
     private readonly tokens: TokenService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
   /**
-   * Steps: form → caller authentication → may it introspect? → `token` → answer.
+   * Introspection's own steps, after the shared form and caller authentication
+   * (ClientAuthenticator.run): may the caller introspect? → `token` → answer.
    *
    * The caller's authentication may come from the verification cache; the statement that reads
-   * the token then also confirms the caller is still enabled at its secret version. If it is
-   * not, the cached verification is dropped and the caller authenticated again from Postgres
-   * (which refuses a rotated secret or a disabled client at once).
+   * the token then also confirms the caller is still enabled at its secret version, and throws
+   * ClientChangedError if not (the shared step then authenticates the caller again).
    */
-  async introspect(headers: OAuthRequest['headers'], contentType: string | undefined, body: unknown): Promise<IntrospectionResponse> {
-    const params = parseFormParameters(contentType, body);
-    for (let attempt = 0; ; attempt++) {
-      const caller = await this.authenticator.authenticate({ headers, params }, undefined, attempt === 0);
-      try {
-        return await this.answer(caller, params);
-      } catch (error) {
-        // A second change within one request means the client keeps changing: give up safely.
-        if (!(error instanceof ClientChangedError) || attempt >= 2) throw error;
-        this.authenticator.forget(caller.clientId);
-      }
-    }
-  }
-
-  private async answer(caller: RegisteredClient, params: Record<string, string>): Promise<IntrospectionResponse> {
+  async introspect(caller: RegisteredClient, params: Record<string, string>): Promise<IntrospectionResponse> {
     let token: string;
     try {
       this.authorize(caller);

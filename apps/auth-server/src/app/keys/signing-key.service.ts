@@ -1,87 +1,87 @@
-import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint } from 'jose';
-import type { DataSource } from 'typeorm';
+import { IsNull, Not, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { SigningKeyEntity } from '../persistence/entities';
-
-const generateKeyPair = promisify(generateKeyPairCb);
-
-export const SIGNING_ALG = 'RS256';
-/** RSA modulus size: the floor RFC 7518 §3.3 sets for RS256 (NIST: fine through 2030). */
-const RSA_BITS = 2048;
+import { KeyEncryption } from './key-encryption';
+import { DEFAULT_SIGNING_ALG, generateSigningKeyPair, isSigningAlg, publicJwkOf, SIGNING_ALGS, type SigningAlg } from './signing-algorithms';
 
 export interface ActiveSigningKey {
   kid: string;
+  alg: SigningAlg;
   privateKey: KeyObject;
 }
 
-/** A published key of the JWKS (RFC 7517): public RSA parameters only. */
+/**
+ * A published key of the JWKS (RFC 7517 §4): `kty`, `kid`, `use`, `alg` and the public members
+ * of its type — `n`, `e` for RSA; `crv`, `x`, `y` for EC; `crv`, `x` for OKP (RFC 8037).
+ */
 export interface PublicJwk {
   kty: string;
   kid: string;
   use: 'sig';
   alg: string;
-  n: string;
-  e: string;
+  [member: string]: string;
 }
 
 /**
- * The RSA keys that sign JWT access tokens: generated on first start, kept in Postgres
- * (see SigningKeyEntity for why a database is a playground trade-off), rotatable. A rotation
- * retires the active key rather than deleting it, and the JWKS keeps publishing a retired key
- * for as long as any token signed with it has not expired.
+ * The keys that sign JWT access tokens, one active key per algorithm (RS256, PS256, ES256,
+ * EdDSA; see signing-algorithms.ts): generated on first start, kept in Postgres sealed under the
+ * key-encryption key (KeyEncryption), rotatable. A rotation retires the active key rather than
+ * deleting it, and the JWKS keeps publishing a retired key for as long as any token signed with
+ * it has not expired.
  */
 @Injectable()
 export class SigningKeyService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeyService.name);
-  private active?: { key: ActiveSigningKey; loadedAt: number };
-  private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly active = new Map<SigningAlg, { key: ActiveSigningKey; loadedAt: number }>();
+  private readonly publicKeys = new Map<string, { key: KeyObject; alg: SigningAlg }>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly encryption: KeyEncryption,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.activeKey();
+    await this.sealClearTextKeys();
+    for (const alg of SIGNING_ALGS) await this.activeKey(alg);
   }
 
   /**
-   * The key to sign with. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation done by
-   * the CLI reaches running servers; until then they sign with the retired key, which stays
-   * published because its tokens are recorded with its kid.
+   * The key to sign with for `alg`. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation
+   * done by the CLI reaches running servers; until then they sign with the retired key, which
+   * stays published because its tokens are recorded with its kid.
    */
-  async activeKey(): Promise<ActiveSigningKey> {
-    if (this.active && Date.now() - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) {
-      return this.active.key;
-    }
-    let row = await this.keys().findOneBy({ status: 'active' });
+  async activeKey(alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<ActiveSigningKey> {
+    const cached = this.active.get(alg);
+    if (cached && Date.now() - cached.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) return cached.key;
+    let row = await this.keys().findOneBy({ status: 'active', alg });
     if (!row) {
-      await this.insertNewKey();
-      row = await this.keys().findOneByOrFail({ status: 'active' });
+      await this.insertNewKey(alg);
+      row = await this.keys().findOneByOrFail({ status: 'active', alg });
     }
-    const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
-    this.active = { key, loadedAt: Date.now() };
+    const key = { kid: row.kid, alg, privateKey: createPrivateKey(this.privatePem(row)) };
+    this.active.set(alg, { key, loadedAt: Date.now() });
     return key;
   }
 
-  /** Public key of any key this server ever published (active or retired), by kid. */
-  async publicKey(kid: string): Promise<KeyObject | undefined> {
+  /** Public key and algorithm of any key this server ever published (active or retired), by kid. */
+  async publicKey(kid: string): Promise<{ key: KeyObject; alg: SigningAlg } | undefined> {
     const cached = this.publicKeys.get(kid);
     if (cached) return cached;
     const row = await this.keys().findOneBy({ kid });
-    if (!row) return undefined;
-    const key = createPublicKey({ key: row.publicJwk, format: 'jwk' });
-    this.publicKeys.set(kid, key);
-    return key;
+    if (!row || !isSigningAlg(row.alg)) return undefined;
+    const found = { key: createPublicKey({ key: row.publicJwk, format: 'jwk' }), alg: row.alg };
+    this.publicKeys.set(kid, found);
+    return found;
   }
 
-  /** RFC 7517 JWK Set: the active key and every retired key that still has unexpired tokens. */
+  /** RFC 7517 JWK Set: every active key and every retired key that still has unexpired tokens. */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
     const rows: Array<Pick<SigningKeyEntity, 'kid' | 'alg'> & { public_jwk: Record<string, string> }> = await this.db.query(
       `SELECT k.kid, k.alg, k.public_jwk FROM signing_keys k
@@ -90,38 +90,69 @@ export class SigningKeyService implements OnModuleInit {
         ORDER BY k.created_at DESC, k.kid`,
       [now],
     );
-    return {
-      keys: rows.map((row) => ({
-        kty: row.public_jwk['kty'],
-        kid: row.kid,
-        use: 'sig',
-        alg: row.alg,
-        n: row.public_jwk['n'],
-        e: row.public_jwk['e'],
-      })),
-    };
+    return { keys: rows.map((row) => ({ ...publicJwkOf(row.public_jwk), kty: row.public_jwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })) };
   }
 
-  /** Retires the active key and activates a new one; returns the new kid. */
-  async rotate(): Promise<{ retired?: string; active: string }> {
-    const material = await this.generate();
-    const retired = await this.db.transaction(async (tx) => {
+  /**
+   * Retires the active key of each algorithm (or of `only`) and activates a new one.
+   * Returns, per algorithm, the retired and the new kid.
+   */
+  async rotate(only?: SigningAlg): Promise<Array<{ alg: SigningAlg; retired?: string; active: string }>> {
+    const rotated = [];
+    for (const alg of only ? [only] : SIGNING_ALGS) {
+      const material = await this.generate(alg);
+      const retired = await this.db.transaction(async (tx) => {
+        const repo = tx.getRepository(SigningKeyEntity);
+        const current = await repo.findOne({ where: { status: 'active', alg }, lock: { mode: 'pessimistic_write' } });
+        if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
+        await repo.insert({ ...material, status: 'active' });
+        return current?.kid;
+      });
+      this.active.delete(alg);
+      await this.audit.record('signing_key_rotated', null, { alg, retired, active: material.kid });
+      this.logger.log(`${alg} signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
+      rotated.push({ alg, retired, active: material.kid });
+    }
+    return rotated;
+  }
+
+  /**
+   * Re-seals every signing key under the current key-encryption key, for a KEK rotation: set the
+   * new SIGNING_KEY_ENCRYPTION_KEY with the old one in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, run
+   * this (the CLI's `rotate-key-encryption-key`), then drop the old one. Returns how many rows changed.
+   */
+  async resealAll(): Promise<number> {
+    return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(SigningKeyEntity);
-      const current = await repo.findOne({ where: { status: 'active' }, lock: { mode: 'pessimistic_write' } });
-      if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
-      await repo.insert({ ...material, status: 'active' });
-      return current?.kid;
+      let changed = 0;
+      for (const row of await repo.find({ lock: { mode: 'pessimistic_write' } })) {
+        if (row.privateKeyEncrypted && !this.encryption.isStale(row.privateKeyEncrypted)) continue;
+        const sealed = this.encryption.seal(this.privatePem(row), row.kid);
+        await repo.update({ kid: row.kid }, { privateKeyEncrypted: sealed, privateKeyPem: null });
+        changed++;
+      }
+      return changed;
     });
-    this.active = undefined;
-    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid });
-    this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
-    return { retired, active: material.kid };
   }
 
-  private async insertNewKey(): Promise<void> {
-    const material = await this.generate();
-    // Two processes starting on an empty database race here; the partial unique index on the
-    // active status lets exactly one win, and the loser reads the winner's key.
+  /** Rows written before keys were encrypted at rest hold a clear PEM: seal them now. */
+  private async sealClearTextKeys(): Promise<void> {
+    const clear = await this.keys().countBy({ privateKeyPem: Not(IsNull()) });
+    if (!clear) return;
+    await this.resealAll();
+    this.logger.log(`sealed ${clear} clear-text signing key(s) under the key-encryption key`);
+  }
+
+  private privatePem(row: SigningKeyEntity): string {
+    if (row.privateKeyEncrypted) return this.encryption.open(row.privateKeyEncrypted, row.kid);
+    if (row.privateKeyPem) return row.privateKeyPem;
+    throw new Error(`signing key ${row.kid} has no private key`);
+  }
+
+  private async insertNewKey(alg: SigningAlg): Promise<void> {
+    const material = await this.generate(alg);
+    // Two processes starting on an empty database race here; the partial unique index on
+    // (alg) WHERE active lets exactly one win, and the loser reads the winner's key.
     await this.db
       .createQueryBuilder()
       .insert()
@@ -129,19 +160,15 @@ export class SigningKeyService implements OnModuleInit {
       .values({ ...material, status: 'active' })
       .orIgnore()
       .execute();
-    this.logger.log(`generated signing key ${material.kid}`);
+    this.logger.log(`generated ${alg} signing key ${material.kid}`);
   }
 
-  private async generate(): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyPem'>> {
-    const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const publicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e) };
-    return {
-      kid: await calculateJwkThumbprint(publicJwk, 'sha256'),
-      alg: SIGNING_ALG,
-      publicJwk,
-      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    };
+  private async generate(alg: SigningAlg): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyEncrypted'>> {
+    const { publicKey, privateKey } = await generateSigningKeyPair(alg);
+    const publicJwk = publicJwkOf(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    return { kid, alg, publicJwk, privateKeyEncrypted: this.encryption.seal(pem, kid) };
   }
 
   private keys() {

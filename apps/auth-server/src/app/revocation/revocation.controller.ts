@@ -1,24 +1,31 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setNoStore } from '../http/no-store';
+import type { FastifyRequest } from 'fastify';
+import { ClientAuthenticator, type ClientAuthEndpoint } from '../client-auth/client-authenticator.service';
+import { NoStore } from '../http/no-store';
 import { RevocationService } from './revocation.service';
+
+/** Revocation does not confirm the caller in its statements: the caller is always read from Postgres. */
+const REVOCATION_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revoke' };
 
 @ApiTags('oauth2')
 @Controller('oauth2/revoke')
 export class RevocationController {
-  constructor(private readonly revocation: RevocationService) {}
+  constructor(
+    private readonly clientAuth: ClientAuthenticator,
+    private readonly revocation: RevocationService,
+  ) {}
 
   @Post()
   @HttpCode(200)
+  @NoStore()
   @ApiOperation({ summary: 'RFC 7009 token revocation (by the client the token was issued to)' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBasicAuth()
   @ApiResponse({ status: 200, description: 'empty body, whether or not anything was revoked' })
   @ApiResponse({ status: 400, description: 'invalid_request (missing token)' })
   @ApiResponse({ status: 401, description: 'invalid_client' })
-  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.revocation.revoke(request.headers, request.headers['content-type'], request.body);
-    setNoStore(reply);
+  revoke(@Req() request: FastifyRequest): Promise<void> {
+    return this.clientAuth.run(request, REVOCATION_ENDPOINT, (caller, params) => this.revocation.revoke(caller, params));
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
-import { parseFormParameters, requireParam } from '../http/form-parameters';
-import type { OAuthRequest } from '../http/oauth-request';
+import type { RegisteredClient } from '../clients/client';
+import { requireParam } from '../http/form-parameters';
 import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
 import { TokenService } from '../tokens/token.service';
 
@@ -16,15 +15,13 @@ export class RevocationService {
   private readonly logger = new Logger(RevocationService.name);
 
   constructor(
-    private readonly authenticator: ClientAuthenticator,
     private readonly tokens: TokenService,
     @Inject(TOKEN_REPOSITORY) private readonly repository: TokenRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async revoke(headers: OAuthRequest['headers'], contentType: string | undefined, body: unknown): Promise<void> {
-    const params = parseFormParameters(contentType, body);
-    const caller = await this.authenticator.authenticate({ headers, params });
+  /** Revocation's own steps, after the shared form and caller authentication (ClientAuthenticator.run). */
+  async revoke(caller: RegisteredClient, params: Record<string, string>): Promise<void> {
     const token = requireParam(params, 'token');
     // token_type_hint is only a hint (§2.1): every format is tried whatever it says.
     const stored = await this.tokens.find(token);

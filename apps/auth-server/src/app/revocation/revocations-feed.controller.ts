@@ -27,6 +27,6 @@ export class RevocationsFeedController {
   @ApiResponse({ status: 200, description: '{"revocations":[{"jti","exp"}],"cursor":"<string>"}' })
   @ApiResponse({ status: 401, description: 'invalid_client' })
   revocationsByForm(@Req() request: FastifyRequest): Promise<RevocationsFeedResponse> {
-    return this.feed.feedByForm(request.headers, request.headers['content-type'], request.body);
+    return this.feed.feedByForm(request.headers, request.body);
   }
 }

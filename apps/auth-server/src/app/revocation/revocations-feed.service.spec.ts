@@ -6,7 +6,9 @@ import { RevocationsFeedService } from './revocations-feed.service';
 
 describe('JWT revocation feed cursor (docs/adr/0002)', () => {
   let caller = aClient({ clientId: 'service-client-jwt', mayIntrospect: true });
-  const authenticator = { authenticate: jest.fn(async () => caller) };
+  const authenticator = {
+    withClient: jest.fn((_request: unknown, _endpoint: unknown, steps: (client: typeof caller) => Promise<unknown>) => steps(caller)),
+  };
   const rows = [
     { id: '7', jti: 'a', exp: 2000 },
     { id: '9', jti: 'b', exp: 3000 },
@@ -35,7 +37,7 @@ describe('JWT revocation feed cursor (docs/adr/0002)', () => {
 
   it('accepts Basic only, like a GET must', async () => {
     await service.feed({}, undefined);
-    expect(authenticator.authenticate).toHaveBeenLastCalledWith({ headers: {}, params: {} }, ['client_secret_basic']);
+    expect(authenticator.withClient).toHaveBeenLastCalledWith({ headers: {}, params: {} }, expect.objectContaining({ methods: ['client_secret_basic'] }), expect.any(Function));
   });
 
   it('refuses callers that may not introspect with 403', async () => {

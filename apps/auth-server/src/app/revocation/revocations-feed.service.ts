@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contracts';
-import { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import { ClientAuthenticator, type ClientAuthEndpoint } from '../client-auth/client-authenticator.service';
 import type { RegisteredClient } from '../clients/client';
-import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
 import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
 
@@ -10,6 +9,12 @@ export interface RevocationsFeedResponse {
   revocations: Array<{ jti: string; exp: number }>;
   cursor: string;
 }
+
+/** A GET without a form: Basic only, and the caller is always read from Postgres. */
+const FEED_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revocations', methods: ['client_secret_basic'] };
+
+/** The POST form of the feed: any registered method, private_key_jwt included. */
+const FEED_FORM_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revocations' };
 
 /** Most rows per page; a poller just asks again with the returned cursor. */
 const PAGE_SIZE = 1000;
@@ -27,8 +32,7 @@ export class RevocationsFeedService {
   ) {}
 
   async feed(headers: OAuthRequest['headers'], after: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
-    const caller = await this.authenticator.authenticate({ headers, params: {} }, ['client_secret_basic']);
-    return this.page(caller, after, now);
+    return this.authenticator.withClient({ headers, params: {} }, FEED_ENDPOINT, (caller) => this.page(caller, after, now));
   }
 
   /**
@@ -36,10 +40,8 @@ export class RevocationsFeedService {
    * a resource server authenticating with a client assertion (private_key_jwt) — which lives in
    * the body, never in a URL — can read it too: no shared secret is needed anywhere.
    */
-  async feedByForm(headers: OAuthRequest['headers'], contentType: string | undefined, body: unknown, now = Math.floor(Date.now() / 1000)) {
-    const params = parseFormParameters(contentType, body);
-    const caller = await this.authenticator.authenticate({ headers, params });
-    return this.page(caller, params['after'], now);
+  async feedByForm(headers: OAuthRequest['headers'], body: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
+    return this.authenticator.run({ headers, body }, FEED_FORM_ENDPOINT, (caller, params) => this.page(caller, params['after'], now));
   }
 
   private async page(caller: RegisteredClient, after: unknown, now: number): Promise<RevocationsFeedResponse> {

@@ -1,83 +1,66 @@
-import { InvalidClientError, InvalidDpopProofError, InvalidRequestError, InvalidTargetError } from '@playground/oauth-contracts';
-import type { ClientAuthenticator } from '../client-auth/client-authenticator.service';
+import { InvalidDpopProofError, InvalidTargetError, UnsupportedGrantTypeError } from '@playground/oauth-contracts';
 import { aClient } from '../testing/fixtures';
-import type { GrantRegistry } from './grants/grant-registry';
 import type { DpopProofStep } from './dpop-proof.step';
+import type { GrantRegistry } from './grants/grant-registry';
 import type { ResourceIndicators } from './resource-indicators';
 import { TokenPipeline } from './token-pipeline';
 
-describe('token endpoint pipeline: form → client authentication → grant lookup → grant handler', () => {
+describe('token endpoint own steps: DPoP proof → (client authentication) → grant lookup → resource → grant handler', () => {
   const client = aClient();
   const response = { access_token: 't', token_type: 'Bearer' as const, expires_in: 1, scope: 's' };
   const handler = { grantType: 'client_credentials', handle: jest.fn(async () => response) };
-  const authenticator = { authenticate: jest.fn(async () => client) };
   const grants = { lookup: jest.fn(() => handler) };
   const dpop = { thumbprint: jest.fn(async (): Promise<string | undefined> => undefined) };
   const resources = { audience: jest.fn(async (_client: unknown, requested: string[]) => (requested.length ? requested : undefined)) };
-  const pipeline = new TokenPipeline(
-    authenticator as unknown as ClientAuthenticator,
-    grants as unknown as GrantRegistry,
-    dpop as unknown as DpopProofStep,
-    resources as unknown as ResourceIndicators,
-  );
-  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const pipeline = new TokenPipeline(grants as unknown as GrantRegistry, dpop as unknown as DpopProofStep, resources as unknown as ResourceIndicators);
   const requestUrl = 'http://127.0.0.1/ms-auth-server/oauth2/token';
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
   beforeEach(() => jest.clearAllMocks());
 
-  it('runs the steps in order and returns the grant response', async () => {
-    const body = { grant_type: 'client_credentials', scope: 'a' };
-    await expect(pipeline.run({ headers: form, body, requestUrl })).resolves.toBe(response);
-    expect(authenticator.authenticate).toHaveBeenCalledWith({ headers: form, params: body }, undefined, true);
-    expect(grants.lookup).toHaveBeenCalledWith(body, client);
-    expect(handler.handle).toHaveBeenCalledWith({ client, params: body, audience: undefined, jkt: undefined });
+  it('looks the grant up for the client and returns its response', async () => {
+    const params = { grant_type: 'client_credentials', scope: 'a' };
+    await expect(pipeline.run(client, params)).resolves.toBe(response);
+    expect(grants.lookup).toHaveBeenCalledWith(params, client);
+    expect(handler.handle).toHaveBeenCalledWith({ client, params, audience: undefined, jkt: undefined });
   });
 
-  it('stops at the form step: no client lookup for a JSON body', async () => {
-    await expect(pipeline.run({ headers: { 'content-type': 'application/json' }, body: {}, requestUrl })).rejects.toThrow(InvalidRequestError);
-    expect(authenticator.authenticate).not.toHaveBeenCalled();
-  });
-
-  it('stops at the form step on a repeated parameter', async () => {
-    await expect(pipeline.run({ headers: form, body: { scope: ['a', 'b'] }, requestUrl })).rejects.toThrow('parameter "scope" is repeated');
-    expect(authenticator.authenticate).not.toHaveBeenCalled();
-  });
-
-  it('stops at client authentication: no grant runs for an unauthenticated client', async () => {
-    authenticator.authenticate.mockRejectedValueOnce(new InvalidClientError());
-    await expect(pipeline.run({ headers: form, body: { grant_type: 'client_credentials' }, requestUrl })).rejects.toThrow(InvalidClientError);
-    expect(grants.lookup).not.toHaveBeenCalled();
+  it('stops at the grant lookup: no handler runs for an unsupported grant', async () => {
+    grants.lookup.mockImplementationOnce(() => {
+      throw new UnsupportedGrantTypeError('the grant type is not supported by this server');
+    });
+    await expect(pipeline.run(client, { grant_type: 'password' })).rejects.toThrow(UnsupportedGrantTypeError);
     expect(handler.handle).not.toHaveBeenCalled();
   });
 
   it('RFC 8707 §2: `resource` may repeat (the one exception); every value reaches the audience step', async () => {
-    const body = { grant_type: 'client_credentials', resource: ['urn:a', 'urn:b'] };
-    await pipeline.run({ headers: form, body, requestUrl });
+    const extras = await pipeline.prepare({ headers: form, body: { grant_type: 'client_credentials', resource: ['urn:a', 'urn:b'] }, requestUrl });
+    expect(extras).toEqual({ resources: ['urn:a', 'urn:b'], jkt: undefined });
+    await pipeline.run(client, { grant_type: 'client_credentials' }, extras);
     expect(resources.audience).toHaveBeenCalledWith(client, ['urn:a', 'urn:b']);
     expect(handler.handle).toHaveBeenCalledWith({ client, params: { grant_type: 'client_credentials' }, audience: ['urn:a', 'urn:b'], jkt: undefined });
   });
 
   it('RFC 8707 §2: a refused resource → invalid_target, no token', async () => {
     resources.audience.mockRejectedValueOnce(new InvalidTargetError('nope'));
-    await expect(pipeline.run({ headers: form, body: { grant_type: 'client_credentials', resource: 'urn:x' }, requestUrl })).rejects.toThrow(InvalidTargetError);
+    await expect(pipeline.run(client, { grant_type: 'client_credentials' }, { resources: ['urn:x'] })).rejects.toThrow(InvalidTargetError);
     expect(handler.handle).not.toHaveBeenCalled();
   });
 
   it('RFC 9449 §5: a valid proof binds the token to its key thumbprint', async () => {
     dpop.thumbprint.mockResolvedValueOnce('thumb');
-    await pipeline.run({ headers: form, body: { grant_type: 'client_credentials' }, requestUrl });
+    const extras = await pipeline.prepare({ headers: { ...form, dpop: 'proof' }, body: {}, requestUrl });
+    await pipeline.run(client, { grant_type: 'client_credentials' }, extras);
     expect(handler.handle).toHaveBeenCalledWith(expect.objectContaining({ jkt: 'thumb' }));
   });
 
-  it('RFC 9449 §5: a bad proof stops the request before client authentication', async () => {
+  it('RFC 9449 §5: a bad proof stops the request at prepare (before client authentication)', async () => {
     dpop.thumbprint.mockRejectedValueOnce(new InvalidDpopProofError('bad'));
-    await expect(pipeline.run({ headers: form, body: { grant_type: 'client_credentials' }, requestUrl })).rejects.toThrow(InvalidDpopProofError);
-    expect(authenticator.authenticate).not.toHaveBeenCalled();
+    await expect(pipeline.prepare({ headers: { ...form, dpop: 'bad' }, body: {}, requestUrl })).rejects.toThrow(InvalidDpopProofError);
   });
 
   it('a client registered with --require-dpop gets invalid_request without a proof', async () => {
-    authenticator.authenticate.mockResolvedValueOnce(aClient({ requireDpop: true }));
-    await expect(pipeline.run({ headers: form, body: { grant_type: 'client_credentials' }, requestUrl })).rejects.toThrow('this client must send a DPoP proof');
+    await expect(pipeline.run(aClient({ requireDpop: true }), { grant_type: 'client_credentials' })).rejects.toThrow('this client must send a DPoP proof');
     expect(handler.handle).not.toHaveBeenCalled();
   });
 });

@@ -10,8 +10,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `dpop_proofs`: the `jti` of every proof the token endpoint accepted, until it is too old to
  *   be accepted anyway, so a captured proof cannot buy a second token on any instance.
  */
-export class ResourceIndicatorsAndDpop1764420000000 implements MigrationInterface {
-  name = 'ResourceIndicatorsAndDpop1764420000000';
+export class ResourceIndicatorsAndDpop1795990000000 implements MigrationInterface {
+  name = 'ResourceIndicatorsAndDpop1795990000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { RegisteredClient } from '../clients/client';
+import { SecretHasher } from '../clients/secret-hasher';
+import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import type { ClientAuthMethod, ClientOnFile, PresentedCredentials } from './client-auth-method';
+
+/**
+ * What `client_secret_basic` and `client_secret_post` share once they have read the secret: the
+ * argon2id check against the stored hash, the verification cache in front of it (ADR 0001), and
+ * the dummy check for unknown ids. The two methods differ only in where the secret is read from.
+ */
+@Injectable()
+export abstract class ClientSecretMethod implements ClientAuthMethod {
+  abstract readonly name: ClientAuthMethod['name'];
+  abstract present(request: Parameters<ClientAuthMethod['present']>[0]): PresentedCredentials | undefined;
+
+  constructor(
+    private readonly hasher: SecretHasher,
+    private readonly cache: SecretVerificationCache,
+  ) {}
+
+  /**
+   * True when `secret` is the client's current secret or, during a `rotate-secret --grace`
+   * period, its previous one (two live secrets). A client without a secret (private_key_jwt
+   * only) costs a dummy check, like an unknown id.
+   */
+  async verify({ credential: secret }: PresentedCredentials, onFile: ClientOnFile | undefined): Promise<boolean> {
+    // Unknown ids and secret-less clients cost what wrong secrets cost.
+    if (!onFile?.secretHash) return this.hasher.verifyDummy(secret);
+    const { client, secretHash, previousSecretHash } = onFile;
+    if (this.cache.isVerified(client.clientId, secret, client.secretVersion)) return true;
+    let valid = await this.hasher.verify(secretHash, secret);
+    // Both hashes are checked only when the current one fails: a correct new secret costs one check.
+    if (!valid && previousSecretHash) valid = await this.hasher.verify(previousSecretHash, secret);
+    if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
+    return valid;
+  }
+
+  recentlyVerified({ clientId, credential }: PresentedCredentials): RegisteredClient | undefined {
+    return clientId ? this.cache.verifiedClient(clientId, credential) : undefined;
+  }
+
+  forget(clientId: string): void {
+    this.cache.forget(clientId);
+  }
+}
