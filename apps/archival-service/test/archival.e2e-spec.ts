@@ -191,7 +191,7 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
     expect(text.status).toBe(400);
     expect(await text.json()).toEqual({
       error: 'invalid_request',
-      error_description: 'the body must be empty or a JSON object such as {"slot":"cron:2026-11-23T10:51:00Z"}',
+      error_description: 'the body must be empty or a JSON object with a string slot, such as cron:2026-11-23T10:51:00Z',
     });
     const huge = await fetch(`${base}/runs`, {
       method: 'POST',

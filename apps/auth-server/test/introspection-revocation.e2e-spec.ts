@@ -122,7 +122,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     it('answers a missing token with 400 invalid_request', async () => {
       const reply = await postForm(`${server.baseUrl}/oauth2/introspect`, {}, asIntrospector);
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'missing parameter "token"' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'token'" });
     });
 
     it('answers a repeated token parameter with 400 invalid_request', async () => {
@@ -132,7 +132,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
         body: 'token=a&token=b',
       });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'parameter "token" is repeated' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "parameter 'token' is repeated" });
     });
 
     it('answers a JSON body with 400 invalid_request', async () => {
@@ -183,7 +183,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     it('answers a missing token with 400 invalid_request', async () => {
       const reply = await postForm(`${server.baseUrl}/oauth2/revoke`, {}, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'missing parameter "token"' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'token'" });
     });
 
     it('refuses an unauthenticated caller with 401 invalid_client', async () => {
@@ -258,7 +258,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     it('answers a cursor that is not a number with 400 invalid_request', async () => {
       const reply = await feed('abc');
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: '"after" must be a cursor returned by this endpoint' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "'after' must be a cursor returned by this endpoint" });
     });
   });
 });

@@ -148,7 +148,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
         body: form([...Object.entries(post(SEEDED.opaque)), ['scope', 'country.read'], ['scope', 'customer.read']]),
       });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'parameter "scope" is repeated' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "parameter 'scope' is repeated" });
     });
 
     it('refuses two client authentication methods at once (§2.3)', async () => {
@@ -160,7 +160,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     it('refuses a missing grant_type', async () => {
       const reply = await postForm(tokenUrl, { client_id: SEEDED.opaque.id, client_secret: SEEDED.opaque.secret });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'missing parameter "grant_type"' });
+      expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'grant_type'" });
     });
 
     it.each([

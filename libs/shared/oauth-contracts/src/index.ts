@@ -1,3 +1,4 @@
+export * from './lib/protocol-error';
 export * from './lib/oauth-error';
 export * from './lib/bearer-error';
 export * from './lib/wire';

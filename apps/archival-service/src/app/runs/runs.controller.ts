@@ -47,7 +47,7 @@ export class RunsController {
   @ApiOkResponse({ type: RunDto, description: 'The slot already has a run queued, running or succeeded: nothing new' })
   async trigger(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<RunDto> {
     if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-      throw new BadRequestException('the body must be empty or a JSON object such as {"slot":"cron:2026-11-23T10:51:00Z"}');
+      throw new BadRequestException('the body must be empty or a JSON object with a string slot, such as cron:2026-11-23T10:51:00Z');
     }
     const parsed = triggerBody.safeParse(body);
     if (!parsed.success) throw new BadRequestException(parsed.error.issues.map((issue) => issue.message).join('; '));

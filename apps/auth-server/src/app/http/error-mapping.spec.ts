@@ -15,7 +15,7 @@ describe('error mapping (RFC 6749 §5.2)', () => {
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
   it.each([
-    [new InvalidRequestError('missing parameter "grant_type"'), 400, 'invalid_request'],
+    [new InvalidRequestError("missing parameter 'grant_type'"), 400, 'invalid_request'],
     [new UnauthorizedClientError('the client is not allowed to use this grant type'), 400, 'unauthorized_client'],
     [new UnsupportedGrantTypeError('the grant type is not supported by this server'), 400, 'unsupported_grant_type'],
     [new InvalidScopeError('the requested scope is invalid, unknown, or not allowed for this client'), 400, 'invalid_scope'],

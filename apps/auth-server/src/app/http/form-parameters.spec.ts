@@ -22,11 +22,11 @@ describe('form step: parseFormParameters (RFC 6749 §3.2, §4.4.2)', () => {
   );
 
   it('refuses a repeated parameter, naming it', () => {
-    expect(() => parseFormParameters(FORM, { scope: ['a', 'b'] })).toThrow(new InvalidRequestError('parameter "scope" is repeated'));
+    expect(() => parseFormParameters(FORM, { scope: ['a', 'b'] })).toThrow(new InvalidRequestError("parameter 'scope' is repeated"));
   });
 
   it('refuses a repeated unrecognized parameter too, with a harmless, short name', () => {
-    expect(() => parseFormParameters(FORM, { '<script>': ['a', 'b'] })).toThrow('parameter "?script?" is repeated');
+    expect(() => parseFormParameters(FORM, { '<script>': ['a', 'b'] })).toThrow("parameter '?script?' is repeated");
   });
 
   it('treats an empty form as no parameters', () => {
@@ -40,8 +40,8 @@ describe('form step: parseFormParameters (RFC 6749 §3.2, §4.4.2)', () => {
   });
 
   it('requireParam refuses a missing or empty parameter', () => {
-    expect(() => requireParam({}, 'token')).toThrow(new InvalidRequestError('missing parameter "token"'));
-    expect(() => requireParam({ token: '' }, 'token')).toThrow('missing parameter "token"');
+    expect(() => requireParam({}, 'token')).toThrow(new InvalidRequestError("missing parameter 'token'"));
+    expect(() => requireParam({ token: '' }, 'token')).toThrow("missing parameter 'token'");
     expect(requireParam({ token: 't' }, 'token')).toBe('t');
   });
 });

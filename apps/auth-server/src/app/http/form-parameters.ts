@@ -25,7 +25,7 @@ export function parseFormParameters(contentType: string | undefined, body: unkno
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     // Read with formParameterList(); kept out of the one-value map so no step takes one of many.
     if (repeatable.includes(name)) continue;
-    if (Array.isArray(value)) throw new InvalidRequestError(`parameter "${printable(name)}" is repeated`);
+    if (Array.isArray(value)) throw new InvalidRequestError(`parameter '${printable(name)}' is repeated`);
     if (typeof value !== 'string') throw new InvalidRequestError('the request body is not a valid form');
     params[name] = value;
   }
@@ -44,12 +44,12 @@ export function formParameterList(body: unknown, name: string): string[] {
 /** Parameter names are echoed back: keep them short and harmless. */
 function printable(name: string): string {
   const safe = name.replace(/[^\w.~-]/g, '?');
-  return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+  return safe.length > 40 ? `${safe.slice(0, 40)}...` : safe;
 }
 
 /** A required parameter, present and non-empty. */
 export function requireParam(params: Record<string, string>, name: string): string {
   const value = params[name];
-  if (value === undefined || value === '') throw new InvalidRequestError(`missing parameter "${name}"`);
+  if (value === undefined || value === '') throw new InvalidRequestError(`missing parameter '${name}'`);
   return value;
 }

@@ -62,7 +62,7 @@ export class RevocationsFeedService {
 function parseCursor(after: unknown): bigint | undefined {
   if (after === undefined || after === '') return undefined;
   if (typeof after !== 'string' || !/^\d{1,19}$/.test(after)) {
-    throw new InvalidRequestError('"after" must be a cursor returned by this endpoint');
+    throw new InvalidRequestError("'after' must be a cursor returned by this endpoint");
   }
   return BigInt(after);
 }

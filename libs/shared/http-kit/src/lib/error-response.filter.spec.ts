@@ -1,12 +1,12 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import { BearerError } from '@playground/oauth-contracts';
+import { InsufficientScopeError, MissingBearerTokenError } from '@playground/oauth-contracts';
 import { ErrorResponseFilter } from './error-response.filter';
 
 describe('ErrorResponseFilter: one error shape for every app', () => {
   const filter = new ErrorResponseFilter('ms-system');
 
   it('RFC 6750: a missing token → 401 with a bare Bearer challenge', () => {
-    expect(filter.toResponse(BearerError.missingToken())).toEqual({
+    expect(filter.toResponse(new MissingBearerTokenError())).toEqual({
       status: 401,
       body: { error: 'invalid_request', error_description: 'missing bearer token' },
       headers: { 'www-authenticate': 'Bearer realm="ms-system"' },
@@ -14,21 +14,21 @@ describe('ErrorResponseFilter: one error shape for every app', () => {
   });
 
   it('RFC 6750: insufficient scope → 403 with the scope in the challenge', () => {
-    const { status, headers } = filter.toResponse(BearerError.insufficientScope('country.read'));
+    const { status, headers } = filter.toResponse(new InsufficientScopeError('country.read'));
     expect(status).toBe(403);
     expect(headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(headers['www-authenticate']).toContain('scope="country.read"');
   });
 
-  it("Nest's HttpExceptions keep their status and message, as {error, error_description}", () => {
+  it("Nest's HttpExceptions keep their status and message, as {error, error_description} in RFC 6749 §5.2's charset", () => {
     expect(filter.toResponse(new NotFoundException('country "ZZZ" not found'))).toEqual({
       status: 404,
-      body: { error: 'not_found', error_description: 'country "ZZZ" not found' },
+      body: { error: 'not_found', error_description: "country 'ZZZ' not found" },
       headers: {},
     });
     expect(filter.toResponse(new BadRequestException(['size must be ≤ 100', 'page must be ≥ 1'])).body).toEqual({
       error: 'invalid_request',
-      error_description: 'size must be ≤ 100; page must be ≥ 1',
+      error_description: 'size must be <= 100; page must be >= 1',
     });
   });
 

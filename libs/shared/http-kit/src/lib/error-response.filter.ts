@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BearerError, InvalidClientError, OAuthError } from '@playground/oauth-contracts';
+import { BearerError, InvalidClientError, OAuthError, toErrorDescription } from '@playground/oauth-contracts';
 
 export interface ErrorBody {
   error: string;
@@ -53,7 +53,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
     }
     const status = statusOf(exception);
     if (status !== undefined && status >= 400 && status < 500) {
-      return { status, body: { error: errorCodeFor(status), error_description: describe(exception, status) }, headers: {} };
+      return { status, body: { error: errorCodeFor(status), error_description: toErrorDescription(describe(exception, status)) }, headers: {} };
     }
     this.logger.error(`unexpected error: ${(exception as Error)?.message ?? String(exception)}`, (exception as Error)?.stack);
     return { status: 500, body: SERVER_ERROR, headers: {} };

@@ -1,4 +1,5 @@
-import { BearerError } from './bearer-error';
+import { BearerError, DpopProofRefusedError, InsufficientScopeError, InvalidBearerRequestError, InvalidTokenError, MissingBearerTokenError } from './bearer-error';
+import { ProtocolError } from './protocol-error';
 
 describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () => {
   it('no token at all → `Bearer` with the realm and no error (§3.1)', () => {
@@ -22,10 +23,20 @@ describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () =
     );
   });
 
-  it('cannot break out of the quoted description (quotes and backslashes are dropped)', () => {
-    expect(BearerError.invalidToken('a "quoted" \\ value').challenge()).toBe(
-      'Bearer error="invalid_token", error_description="a quoted  value"',
+  it('cannot break out of the quoted description: it is in RFC 6749 §5.2\'s charset, like every error_description', () => {
+    expect(new InvalidTokenError('a "quoted" \\ value').challenge()).toBe(
+      'Bearer error="invalid_token", error_description="a \'quoted\' / value"',
     );
+  });
+
+  it('is one family on the OAuthError base, with an options object', () => {
+    const error = new InvalidTokenError('the access token expired', { reason: 'exp 17' });
+    expect(error).toBeInstanceOf(BearerError);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect([error.name, error.reason]).toEqual(['InvalidTokenError', 'exp 17']);
+    expect(new InsufficientScopeError('a b').requiredScope).toBe('a b');
+    expect(new MissingBearerTokenError().toJSON()).toEqual({ error: 'invalid_request', error_description: 'missing bearer token' });
+    expect(new InvalidBearerRequestError('malformed Authorization header').status).toBe(400);
   });
 
   it('keeps the logged reason out of the body', () => {
@@ -53,7 +64,7 @@ describe('BearerError: RFC 9449 §7.1 DPoP challenges and RFC 9728 §5.1 resourc
   });
 
   it('a bad proof → 401 invalid_dpop_proof on the DPoP challenge', () => {
-    const error = BearerError.invalidDpopProof('the DPoP proof is stale').advertise({ dpopAlgs: ['ES256'] });
+    const error = new DpopProofRefusedError('the DPoP proof is stale').advertise({ dpopAlgs: ['ES256'] });
     expect(error.status).toBe(401);
     expect(error.challenges()).toEqual(['Bearer', 'DPoP error="invalid_dpop_proof", error_description="the DPoP proof is stale", algs="ES256"']);
   });

@@ -3,10 +3,10 @@ import { parseScope } from './wire';
 
 describe('OAuthError: RFC 6749 §5.2 error bodies', () => {
   it('serialises to exactly {error, error_description}, never the logged reason', () => {
-    const error = new InvalidRequestError('parameter "scope" is repeated', { reason: 'raw body had scope twice' });
+    const error = new InvalidRequestError("parameter 'scope' is repeated", { reason: 'raw body had scope twice' });
     expect(error).toBeInstanceOf(OAuthError);
     expect(error.status).toBe(400);
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ error: 'invalid_request', error_description: 'parameter "scope" is repeated' });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ error: 'invalid_request', error_description: "parameter 'scope' is repeated" });
   });
 
   it('invalid_client is 401 with a generic description whatever the reason', () => {

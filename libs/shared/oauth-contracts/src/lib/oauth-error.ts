@@ -1,12 +1,12 @@
+import { ProtocolError, type ProtocolErrorOptions } from './protocol-error';
+
 /**
  * OAuth 2.0 errors as the RFCs name them (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 7662 §2.3).
  *
- * Framework-free on purpose: grants, client authentication and token services throw these,
- * and exactly one exception filter (in @playground/http-kit) turns them into HTTP.
- *
- * `description` is what the client sees and stays generic where detail would help an attacker
- * (e.g. "client authentication failed" never says whether the id or the secret was wrong).
- * `reason` is for the log only and is never sent.
+ * Grants, client authentication and token services throw these; exactly one exception filter
+ * (in @playground/http-kit) turns them into HTTP. `description` is what the client sees and stays
+ * generic where detail would help an attacker ("client authentication failed" never says whether
+ * the id or the secret was wrong). `reason` is for the log only and is never sent.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -26,25 +26,11 @@ export interface OAuthErrorBody {
   error_description?: string;
 }
 
-export interface OAuthErrorOptions {
-  /** Logged server-side, never sent to the client. */
-  reason?: string;
-  cause?: unknown;
-}
+export type OAuthErrorOptions = ProtocolErrorOptions;
 
-export abstract class OAuthError extends Error {
-  abstract readonly code: OAuthErrorCode;
-  abstract readonly status: number;
-  readonly reason?: string;
-
-  constructor(
-    readonly description: string,
-    options: OAuthErrorOptions = {},
-  ) {
-    super(description, { cause: options.cause });
-    this.name = new.target.name;
-    this.reason = options.reason;
-  }
+/** An RFC 6749 §5.2 error: `{error, error_description}`, `no-store`. */
+export abstract class OAuthError extends ProtocolError {
+  abstract override readonly code: OAuthErrorCode;
 
   toJSON(): OAuthErrorBody {
     return { error: this.code, error_description: this.description };

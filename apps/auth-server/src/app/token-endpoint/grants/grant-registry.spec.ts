@@ -16,7 +16,7 @@ describe('grant lookup step (RFC 6749 §5.2)', () => {
   });
 
   it('missing grant_type → invalid_request', () => {
-    expect(() => registry.lookup({}, aClient())).toThrow(new InvalidRequestError('missing parameter "grant_type"'));
+    expect(() => registry.lookup({}, aClient())).toThrow(new InvalidRequestError("missing parameter 'grant_type'"));
   });
 
   it('unknown grant_type → unsupported_grant_type', () => {

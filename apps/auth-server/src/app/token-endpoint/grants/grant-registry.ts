@@ -17,7 +17,7 @@ export class GrantRegistry {
 
   lookup(params: Record<string, string>, client: RegisteredClient): GrantHandler {
     const grantType = params['grant_type'];
-    if (!grantType) throw new InvalidRequestError('missing parameter "grant_type"');
+    if (!grantType) throw new InvalidRequestError("missing parameter 'grant_type'");
     const handler = this.handlers.find((h) => h.grantType === grantType);
     if (!handler) {
       throw new UnsupportedGrantTypeError('the grant type is not supported by this server', {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BearerError, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { DpopProofRefusedError, InvalidTokenError, type AuthenticatedClient } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { DpopProofError, proofReplayKey, verifyDpopProof } from './dpop-proof';
 
@@ -30,9 +30,9 @@ export class DpopProofVerifier {
   }
 
   async verify(request: DpopRequest, token: string, client: AuthenticatedClient): Promise<void> {
-    if (!client.jkt) throw BearerError.invalidToken('the access token is not DPoP-bound', 'DPoP scheme with a bearer token').onScheme('DPoP');
+    if (!client.jkt) throw new InvalidTokenError('the access token is not DPoP-bound', { reason: 'DPoP scheme with a bearer token' }).onScheme('DPoP');
     if (request.proofs.length !== 1) {
-      throw BearerError.invalidDpopProof('send exactly one DPoP proof', `${request.proofs.length} DPoP headers`);
+      throw new DpopProofRefusedError('send exactly one DPoP proof', { reason: `${request.proofs.length} DPoP headers` });
     }
     const { algorithms, maxAgeSeconds, maxFutureSeconds, replayCache } = this.options.dpop;
     let proof;
@@ -48,12 +48,12 @@ export class DpopProofVerifier {
       });
     } catch (error) {
       if (!(error instanceof DpopProofError)) throw error;
-      if (error.failure === 'binding') throw BearerError.invalidToken(error.description, error.reason).onScheme('DPoP');
-      throw BearerError.invalidDpopProof(error.description, error.reason);
+      if (error.failure === 'binding') throw new InvalidTokenError(error.description, { reason: error.reason }).onScheme('DPoP');
+      throw new DpopProofRefusedError(error.description, { reason: error.reason });
     }
     // Last, so a forged or stale proof never fills the cache.
     if (!(await replayCache.firstUse(proofReplayKey(proof), proof.staleAt))) {
-      throw BearerError.invalidDpopProof('the DPoP proof was already used', `replayed jti`);
+      throw new DpopProofRefusedError('the DPoP proof was already used', { reason: 'replayed jti' });
     }
   }
 }

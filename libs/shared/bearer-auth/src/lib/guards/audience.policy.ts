@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BearerError, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { InvalidTokenError, type AuthenticatedClient } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 
 /**
@@ -20,9 +20,9 @@ export class AudiencePolicy {
     if (!resource || client.audience.includes(resource)) return;
     const unbound = client.audience.every((aud) => aud === client.clientId);
     if (unbound && !requireAudience) return;
-    throw BearerError.invalidToken(
+    throw new InvalidTokenError(
       unbound ? 'the access token is not audience-restricted to this resource' : 'the access token is meant for another resource',
-      `aud ${client.audience.join(' ').slice(0, 200)}`,
+      { reason: `aud ${client.audience.join(' ').slice(0, 200)}` },
     );
   }
 }

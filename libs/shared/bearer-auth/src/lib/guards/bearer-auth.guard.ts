@@ -1,6 +1,13 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { BearerError, type AuthenticatedClient, type AuthScheme } from '@playground/oauth-contracts';
+import {
+  BearerError,
+  InvalidBearerRequestError,
+  InvalidTokenError,
+  MissingBearerTokenError,
+  type AuthenticatedClient,
+  type AuthScheme,
+} from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, challengeParameters, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { TOKEN_VERIFIER, type TokenVerifier } from '../verifiers/token-verifier';
@@ -54,7 +61,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       // RFC 6750 §2.3 tokens in the URL end up in logs and histories, and §2.2 form tokens are
       // unusual for an API; this resource server accepts the Authorization header only.
       if (has(request.query, 'access_token') || has(request.body, 'access_token')) {
-        throw BearerError.invalidRequest('send the access token in the Authorization header');
+        throw new InvalidBearerRequestError('send the access token in the Authorization header');
       }
       const authorization = request.headers.authorization;
       if (typeof authorization === 'string' && DPOP_SCHEME.test(authorization)) return await this.dpop(request, authorization);
@@ -62,7 +69,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       await super.canActivate(context);
       const client = request.user as AuthenticatedClient;
       if (client.jkt) {
-        throw BearerError.invalidToken('a DPoP-bound access token must be sent with the DPoP scheme', 'bound token as Bearer').onScheme('DPoP');
+        throw new InvalidTokenError('a DPoP-bound access token must be sent with the DPoP scheme', { reason: 'bound token as Bearer' }).onScheme('DPoP');
       }
       this.audience.check(client);
       return true;
@@ -75,7 +82,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private async dpop(request: ProtectedRequest, authorization: string): Promise<boolean> {
     request.authScheme = 'DPoP';
     const token = DPOP_CREDENTIALS.exec(authorization)?.[1];
-    if (!token) throw BearerError.invalidRequest('malformed Authorization header').onScheme('DPoP');
+    if (!token) throw new InvalidBearerRequestError('malformed Authorization header').onScheme('DPoP');
     try {
       const client = await this.verifier.verify(token);
       this.audience.check(client);
@@ -93,8 +100,8 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     if (error) throw error;
     if (user) return user as TUser;
     // passport-http-bearer fails with 400 when the header is not exactly "<scheme> <token>".
-    if (status === 400) throw BearerError.invalidRequest('malformed Authorization header');
-    throw BearerError.missingToken();
+    if (status === 400) throw new InvalidBearerRequestError('malformed Authorization header');
+    throw new MissingBearerTokenError();
   }
 }
 

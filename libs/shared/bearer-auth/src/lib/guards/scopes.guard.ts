@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { BearerError } from '@playground/oauth-contracts';
+import { InsufficientScopeError, MissingBearerTokenError } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, challengeParameters, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import type { ProtectedRequest } from './bearer-auth.guard';
 
@@ -21,9 +21,9 @@ export class ScopesGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
     const request = context.switchToHttp().getRequest<ProtectedRequest>();
     const client = request.user;
-    if (!client) throw BearerError.missingToken().advertise(challengeParameters(this.options));
+    if (!client) throw new MissingBearerTokenError().advertise(challengeParameters(this.options));
     if (required.some((scope) => !client.scopes.includes(scope))) {
-      throw BearerError.insufficientScope(required.join(' '))
+      throw new InsufficientScopeError(required.join(' '))
         .onScheme(request.authScheme ?? 'Bearer')
         .advertise(challengeParameters(this.options));
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { BearerError, parseScope, type AuthenticatedClient, type IntrospectionResponse } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, type IntrospectionResponse, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
 import { audienceList, confirmationThumbprint, unavailable } from './jwt-token.verifier';
@@ -36,13 +36,13 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedClient> {
-    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw BearerError.invalidToken('the access token is malformed');
+    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.cache.get(key);
     const outcome = cached ? cached.outcome : await this.lookup(key, token);
-    if (!outcome) throw BearerError.invalidToken('the access token is not active');
+    if (!outcome) throw new InvalidTokenError('the access token is not active');
     // A cached entry never outlives the token, but the clock may have moved past exp since.
-    if (outcome.expiresAt <= nowSeconds()) throw BearerError.invalidToken('the access token expired');
+    if (outcome.expiresAt <= nowSeconds()) throw new InvalidTokenError('the access token expired');
     return outcome;
   }
 

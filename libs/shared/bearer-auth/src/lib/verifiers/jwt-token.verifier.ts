@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { BearerError, parseScope, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, BearerError, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
 import { isWellFormedToken, type TokenVerifier } from './token-verifier';
@@ -45,7 +45,7 @@ export class JwtTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedClient> {
-    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw BearerError.invalidToken('the access token is malformed');
+    if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.verified.get(key);
     if (cached && cached.expiresAt + this.options.jwt.clockToleranceSeconds > Date.now() / 1000) return cached;
@@ -85,7 +85,7 @@ export class JwtTokenVerifier implements TokenVerifier {
       (scope !== undefined && typeof scope !== 'string') ||
       jkt === null
     ) {
-      throw BearerError.invalidToken('the access token is invalid', 'JWT claims have unexpected types');
+      throw new InvalidTokenError('the access token is invalid', { reason: 'JWT claims have unexpected types' });
     }
     return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp, audience: audienceList(aud), jkt };
   }
@@ -107,11 +107,11 @@ export class JwtTokenVerifier implements TokenVerifier {
   }
 
   private toBearerError(error: unknown): BearerError {
-    if (error instanceof errors.JWTExpired) return BearerError.invalidToken('the access token expired', error.message);
+    if (error instanceof errors.JWTExpired) return new InvalidTokenError('the access token expired', { reason: error.message });
     if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
       return unavailable(error);
     }
-    if (error instanceof errors.JOSEError) return BearerError.invalidToken('the access token is invalid', `${error.code}: ${error.message}`);
+    if (error instanceof errors.JOSEError) return new InvalidTokenError('the access token is invalid', { reason: `${error.code}: ${error.message}` });
     // fetch failures of the JWKS surface as plain errors (TypeError, AbortError).
     return unavailable(error);
   }
@@ -124,7 +124,7 @@ export class JwtTokenVerifier implements TokenVerifier {
  */
 export function unavailable(error: unknown): BearerError {
   const reason = error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
-  return BearerError.invalidToken('the access token could not be validated', reason);
+  return new InvalidTokenError('the access token could not be validated', { reason });
 }
 
 /** `aud` as an array (RFC 7519 §4.1.3 allows a string for one audience). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BearerError, type AuthenticatedClient } from '@playground/oauth-contracts';
+import { type AuthenticatedClient, InvalidTokenError } from '@playground/oauth-contracts';
 import { RevocationList } from '../revocation/revocation-list';
 import { IntrospectionTokenVerifier } from './introspection-token.verifier';
 import { JwtTokenVerifier } from './jwt-token.verifier';
@@ -59,7 +59,7 @@ export class AutoVerifier implements TokenVerifier {
 
 function notRevoked(client: AuthenticatedClient, revocations: RevocationList): AuthenticatedClient {
   if (client.tokenId && revocations.isRevoked(client.tokenId)) {
-    throw BearerError.invalidToken('the access token was revoked', `jti ${client.tokenId} is on the revocation list`);
+    throw new InvalidTokenError('the access token was revoked', { reason: `jti ${client.tokenId} is on the revocation list` });
   }
   return client;
 }
