@@ -23,8 +23,8 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     tokenUrl = `${server.baseUrl}/oauth2/token`;
     key = await specDpopKey();
     const admin = server.app.get(ClientAdminService);
-    await admin.create({ clientId: 'reports-only', scopes: ['country.read'], tokenFormat: 'jwt', allowedResources: [REPORTS] }).then(({ secret }) => (reportsOnly.secret = secret));
-    await admin.create({ clientId: 'dpop-only', scopes: ['country.read'], tokenFormat: 'opaque', requireDpop: true }).then(({ secret }) => (dpopOnly.secret = secret));
+    await admin.create({ clientId: 'reports-only', scopes: ['country.read'], tokenFormat: 'jwt', allowedResources: [REPORTS] }).then(({ secret }) => (reportsOnly.secret = secret ?? ''));
+    await admin.create({ clientId: 'dpop-only', scopes: ['country.read'], tokenFormat: 'opaque', requireDpop: true }).then(({ secret }) => (dpopOnly.secret = secret ?? ''));
   });
   afterAll(async () => {
     await server?.close();
