@@ -24,6 +24,7 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [],
       JWKS_URI_ALLOW_PRIVATE_ADDRESSES: false,
       CLIENT_JWKS_CACHE_SECONDS: 300,
+      CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: 30,
     });
   });
 

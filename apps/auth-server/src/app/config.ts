@@ -78,6 +78,11 @@ export const configSchema = z.object({
   JWKS_URI_ALLOW_PRIVATE_ADDRESSES: flag,
   /** How long keys fetched from a client's `jwks_uri` are reused (an unknown `kid` refetches sooner). */
   CLIENT_JWKS_CACHE_SECONDS: seconds(300),
+  /**
+   * After a fetch of a `jwks_uri`, how long an unknown `kid` waits before it may refetch: anyone
+   * can send an assertion naming a client and a made-up kid, and must not make us hammer its server.
+   */
+  CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: seconds(30),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV === 'production' && config.SIGNING_KEY_ENCRYPTION_KEY === PLAYGROUND_KEY_ENCRYPTION_KEY) {
     ctx.addIssue({

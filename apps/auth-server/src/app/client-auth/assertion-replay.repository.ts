@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 /**
  * Persistence port for the single use of client assertion `jti`s (RFC 7523 §3 item 7). Postgres,
  * not memory, so that an assertion accepted by one instance is refused by every other one
- * (docs/adr/0007-private-key-jwt.md).
+ * (docs/adr/0007-private-key-jwt-and-signing-keys.md).
  */
 export interface AssertionReplayRepository {
   /**

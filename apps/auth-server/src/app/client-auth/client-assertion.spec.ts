@@ -1,6 +1,8 @@
 import { createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { SIGNING_ALGS, type SigningAlg } from '../keys/signing-algorithms';
+import { aClient, aConfig } from '../testing/fixtures';
 import { claimedClientId, ClientAssertionError, verifyClientAssertion } from './client-assertion';
+import { ClientKeySets } from './client-key-sets';
 
 const ISSUER = 'http://localhost:8085/ms-auth-server';
 const TOKEN_ENDPOINT = `${ISSUER}/oauth2/token`;
@@ -37,6 +39,19 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
 
   it.each(SIGNING_ALGS)('accepts an assertion signed %s with a registered key and returns its jti and exp', async (alg) => {
     await expect(verify(await sign(claims(), alg), registered(alg))).resolves.toEqual({ jti: 'jti-1', exp: now + 60 });
+  });
+
+  it('accepts alg "Ed25519" (RFC 9864) for a key registered as EdDSA, and the other way round', async () => {
+    const { privateKey, publicJwk } = pair('EdDSA');
+    const asEdDSA = createLocalJWKSet({ keys: [publicJwk] });
+    const ed25519 = await new SignJWT(claims()).setProtectedHeader({ alg: 'Ed25519', kid: 'key-EdDSA' }).sign(privateKey);
+    const eddsa = await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA', kid: 'key-EdDSA' }).sign(privateKey);
+    // Through ClientKeySets, which adds the alias; a bare jose key set does not.
+    const keySets = new ClientKeySets(aConfig());
+    const via = (jwks: typeof publicJwk) => keySets.for(aClient({ clientId: `c-${Math.random()}`, jwks: { keys: [jwks] } })) as ReturnType<typeof createLocalJWKSet>;
+    await expect(verify(ed25519, via(publicJwk))).resolves.toBeDefined();
+    await expect(verify(eddsa, via({ ...publicJwk, alg: 'Ed25519' }))).resolves.toBeDefined();
+    await expect(verify(ed25519, asEdDSA)).rejects.toThrow(/no registered key/);
   });
 
   it('accepts the token endpoint URL as aud (legacy), and aud as an array naming the issuer', async () => {

@@ -9,6 +9,12 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 export const ASSERTION_CLOCK_TOLERANCE_SECONDS = 5;
 /** Longest assertion worth parsing (a JWS with a 4096-bit RSA signature is well under this). */
 export const MAX_ASSERTION_LENGTH = 8192;
+/**
+ * Algorithms accepted in client assertions: the four this server signs with, plus `Ed25519`,
+ * RFC 9864's fully-specified name for EdDSA over Ed25519, which current clients (oauth4webapi,
+ * hence openid-client v6) put in the header of an Ed25519 assertion.
+ */
+export const ASSERTION_ALGS: readonly string[] = [...SIGNING_ALGS, 'Ed25519'];
 /** A `jti` Postgres can store and index: 1–200 characters, no control characters or lone surrogates. */
 const STORABLE_JTI = /^[^\p{Cc}\p{Cs}]{1,200}$/u;
 
@@ -55,7 +61,7 @@ export function claimedClientId(assertion: string): string {
 /**
  * Checks a private_key_jwt client assertion (RFC 7523 §3, RFC 7521 §4.2), every check the
  * contract lists, and nothing stateful (the single use of `jti` is the caller's, in Postgres):
- * - signed with one of the client's registered keys, by RS256, PS256, ES256 or EdDSA only —
+ * - signed with one of the client's registered keys, by RS256, PS256, ES256 or EdDSA (Ed25519) only —
  *   jose refuses `none` and, since no HMAC is listed, an HMAC "signed" with a public key, before
  *   any key is looked at; only the given key set is consulted, never a `jwk`/`jku`/`x5u` header;
  * - `iss` = `sub` = the client id;
@@ -71,7 +77,7 @@ export async function verifyClientAssertion(assertion: string, expected: ClientA
   let payload;
   try {
     ({ payload } = await jwtVerify(assertion, expected.keys, {
-      algorithms: [...SIGNING_ALGS],
+      algorithms: [...ASSERTION_ALGS],
       issuer: expected.clientId,
       subject: expected.clientId,
       audience: [expected.issuer, expected.tokenEndpoint],
@@ -93,7 +99,7 @@ export async function verifyClientAssertion(assertion: string, expected: ClientA
 }
 
 function describe(error: unknown): string {
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed (only RS256, PS256, ES256, EdDSA)';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed (only RS256, PS256, ES256, EdDSA/Ed25519)';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no registered key matches the assertion';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature does not verify with the registered key';
   if (error instanceof errors.JWTExpired) return 'assertion expired';

@@ -28,8 +28,9 @@ export interface ClientOnFile {
   client: RegisteredClient;
   /** argon2id hash of its secret; null for a client without one (private_key_jwt only). */
   secretHash: string | null;
-  /** The previous secret's hash, while a `rotate-secret --grace` period lasts. */
+  /** The previous secret's hash, while a `rotate-secret --grace` period lasts, and its end. */
   previousSecretHash?: string;
+  previousSecretExpiresAt?: Date;
 }
 
 /** A failed verification with its reason, for the log and the audit row (never for the client). */

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { RegisteredClient } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { jwksUriFetch } from './jwks-uri-fetch';
 
-/** After one fetch of a `jwks_uri`, an unknown `kid` refetches at most this often (ms). */
-const JWKS_URI_COOLDOWN_MS = 30_000;
 const JWKS_URI_TIMEOUT_MS = 3_000;
 
 /**
@@ -16,7 +14,7 @@ const JWKS_URI_TIMEOUT_MS = 3_000;
  *   the client's `secret_version`, so a replaced key is never used again);
  * - a `jwks_uri` is fetched through jwksUriFetch (public addresses only unless
  *   JWKS_URI_ALLOW_PRIVATE_ADDRESSES), kept CLIENT_JWKS_CACHE_SECONDS, and refetched on an unknown
- *   `kid` at most every 30 s (jose's cooldown), so a client can roll its keys without re-registering.
+ *   `kid` at most every CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS (jose's cooldown), so a client can roll its keys without re-registering.
  */
 @Injectable()
 export class ClientKeySets {
@@ -38,12 +36,32 @@ export class ClientKeySets {
     } else if (client.jwksUri) {
       resolver = createRemoteJWKSet(new URL(client.jwksUri), {
         cacheMaxAge: this.config.CLIENT_JWKS_CACHE_SECONDS * 1000,
-        cooldownDuration: JWKS_URI_COOLDOWN_MS,
+        cooldownDuration: this.config.CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS * 1000,
         timeoutDuration: JWKS_URI_TIMEOUT_MS,
         [customFetch]: this.fetch,
       });
     }
-    if (resolver) this.resolvers.set(key, resolver);
-    return resolver;
+    if (!resolver) return undefined;
+    const aliased = withEd25519Alias(resolver);
+    this.resolvers.set(key, aliased);
+    return aliased;
   }
+}
+
+/**
+ * `EdDSA` (RFC 8037) and `Ed25519` (RFC 9864, its fully-specified successor) name one algorithm
+ * for an Ed25519 key, but jose only picks a JWK whose `alg` equals the header's. A key registered
+ * as one is therefore also found for the other.
+ */
+function withEd25519Alias(resolver: JWTVerifyGetKey): JWTVerifyGetKey {
+  const other: Record<string, string> = { EdDSA: 'Ed25519', Ed25519: 'EdDSA' };
+  return async (header, token) => {
+    try {
+      return await resolver(header, token);
+    } catch (error) {
+      const alias = header.alg ? other[header.alg] : undefined;
+      if (!alias || !(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      return resolver({ ...header, alg: alias }, { ...token, header: token.header && { ...token.header, alg: alias } });
+    }
+  };
 }

@@ -27,13 +27,19 @@ export abstract class ClientSecretMethod implements ClientAuthMethod {
   async verify({ credential: secret }: PresentedCredentials, onFile: ClientOnFile | undefined): Promise<boolean> {
     // Unknown ids and secret-less clients cost what wrong secrets cost.
     if (!onFile?.secretHash) return this.hasher.verifyDummy(secret);
-    const { client, secretHash, previousSecretHash } = onFile;
+    const { client, secretHash, previousSecretHash, previousSecretExpiresAt } = onFile;
     if (this.cache.isVerified(client.clientId, secret, client.secretVersion)) return true;
-    let valid = await this.hasher.verify(secretHash, secret);
-    // Both hashes are checked only when the current one fails: a correct new secret costs one check.
-    if (!valid && previousSecretHash) valid = await this.hasher.verify(previousSecretHash, secret);
-    if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
-    return valid;
+    if (await this.hasher.verify(secretHash, secret)) {
+      this.cache.remember(client.clientId, secret, client.secretVersion, client);
+      return true;
+    }
+    // The previous hash is checked only when the current one fails (a new secret costs one
+    // check), and its cached verification ends with the grace period, not after the cache TTL.
+    if (previousSecretHash && (await this.hasher.verify(previousSecretHash, secret))) {
+      this.cache.remember(client.clientId, secret, client.secretVersion, client, previousSecretExpiresAt?.getTime() ?? Date.now());
+      return true;
+    }
+    return false;
   }
 
   recentlyVerified({ clientId, credential }: PresentedCredentials): RegisteredClient | undefined {

@@ -35,7 +35,9 @@ export async function validatePublicJwks(input: unknown): Promise<PublicJwkSet> 
     if (!(kty in SUPPORTED)) throw new Error(`${where}: kty must be RSA, EC (P-256) or OKP (Ed25519)`);
     if (SUPPORTED[kty] && jwk['crv'] !== SUPPORTED[kty]) throw new Error(`${where}: ${kty} keys must use curve ${SUPPORTED[kty]}`);
     if (jwk['use'] !== undefined && jwk['use'] !== 'sig') throw new Error(`${where}: use must be "sig"`);
-    if (jwk['alg'] !== undefined && !isSigningAlg(jwk['alg'])) throw new Error(`${where}: alg must be RS256, PS256, ES256 or EdDSA`);
+    if (jwk['alg'] !== undefined && !isSigningAlg(jwk['alg']) && jwk['alg'] !== 'Ed25519') {
+      throw new Error(`${where}: alg must be RS256, PS256, ES256 or EdDSA (Ed25519)`);
+    }
     if (kty === 'RSA' && Buffer.from(String(jwk['n'] ?? ''), 'base64url').length < 256) throw new Error(`${where}: RSA keys must be at least 2048 bits`);
     const alg = typeof jwk['alg'] === 'string' ? jwk['alg'] : { RSA: 'RS256', EC: 'ES256', OKP: 'EdDSA' }[kty];
     try {

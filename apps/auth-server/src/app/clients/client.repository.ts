@@ -12,7 +12,9 @@ export interface ClientRepository {
    * The client and its secret hashes (for verification only), or undefined: the current one (null
    * for a client without a secret) and, inside its grace period, the previous one.
    */
-  findWithSecretHash(clientId: string): Promise<{ client: RegisteredClient; secretHash: string | null; previousSecretHash?: string } | undefined>;
+  findWithSecretHash(
+    clientId: string,
+  ): Promise<{ client: RegisteredClient; secretHash: string | null; previousSecretHash?: string; previousSecretExpiresAt?: Date } | undefined>;
   find(clientId: string): Promise<RegisteredClient | undefined>;
   list(): Promise<RegisteredClient[]>;
   /** Inserts unless the id exists; says whether it inserted. */
@@ -37,7 +39,11 @@ export class TypeOrmClientRepository implements ClientRepository {
     const row = await this.clients.findOneBy({ clientId });
     if (!row) return undefined;
     const graceOpen = row.previousSecretHash && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now();
-    return { client: toClient(row), secretHash: row.secretHash, ...(graceOpen ? { previousSecretHash: row.previousSecretHash as string } : {}) };
+    return {
+      client: toClient(row),
+      secretHash: row.secretHash,
+      ...(graceOpen ? { previousSecretHash: row.previousSecretHash as string, previousSecretExpiresAt: row.previousSecretExpiresAt as Date } : {}),
+    };
   }
 
   async find(clientId: string) {

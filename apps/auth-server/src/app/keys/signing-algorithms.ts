@@ -6,7 +6,7 @@ const generateKeyPair = promisify(generateKeyPairCb);
 /**
  * The JWS algorithms (RFC 7518 §3, RFC 8037 §3.1) this server signs access tokens with and
  * accepts in client assertions — asymmetric only, so no shared secret is ever a signing key, and
- * each one that FAPI 2.0 or the big servers' users ask for (docs/adr/0007-private-key-jwt.md):
+ * each one that FAPI 2.0 or the big servers' users ask for (docs/adr/0007-private-key-jwt-and-signing-keys.md):
  *   RS256  RSASSA-PKCS1-v1_5 + SHA-256, 2048-bit keys — the default; every library verifies it.
  *   PS256  RSASSA-PSS + SHA-256 — RSA with a provably secure padding (FAPI allows PS256, not RS256).
  *   ES256  ECDSA P-256 + SHA-256 — small keys and signatures, fast to sign.

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { DPOP_SIGNING_ALGS, type AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { ASSERTION_ALGS } from '../client-auth/client-assertion';
 import { SIGNING_ALGS } from '../keys/signing-algorithms';
 import { GrantRegistry } from '../token-endpoint/grants/grant-registry';
 
@@ -22,8 +23,9 @@ export class MetadataService {
   async metadata(): Promise<AuthorizationServerMetadata> {
     const issuer = this.config.ISSUER;
     const methods = [...CLIENT_AUTH_METHODS];
-    // One list serves both: the algorithms accepted in private_key_jwt assertions are the ones
-    // this server signs access tokens with (signing-algorithms.ts; never none or an HMAC).
+    // Assertions: the algorithms this server signs access tokens with (signing-algorithms.ts;
+    // never none or an HMAC), plus Ed25519, RFC 9864's name for EdDSA, which current clients send.
+    const assertionAlgs = [...ASSERTION_ALGS];
     const algs = [...SIGNING_ALGS];
     return {
       issuer,
@@ -33,14 +35,14 @@ export class MetadataService {
       jwks_uri: `${issuer}/oauth2/jwks`,
       grant_types_supported: this.grants.supported,
       token_endpoint_auth_methods_supported: methods,
-      token_endpoint_auth_signing_alg_values_supported: algs,
+      token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
       scopes_supported: await this.scopes(),
       introspection_endpoint_auth_methods_supported: methods,
-      introspection_endpoint_auth_signing_alg_values_supported: algs,
+      introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
       revocation_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
       // RFC 9449 §5.1: the proof algorithms the token endpoint verifies.
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
-      revocation_endpoint_auth_signing_alg_values_supported: algs,
       // Not an RFC 8414 name (no RFC registers one for RFC 9068 access tokens); RFC 8414 §2
       // allows additional parameters. Resource servers accept exactly these (bearer-auth).
       access_token_signing_alg_values_supported: algs,

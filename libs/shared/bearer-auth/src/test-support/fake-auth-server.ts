@@ -22,6 +22,10 @@ export interface FakeAuthServer {
   /** Registers an opaque token that introspection reports as active. */
   opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } }): string;
   revoke(jti: string, exp: number): void;
+  /** What metadata announces as `access_token_signing_alg_values_supported` (absent when undefined). */
+  accessTokenAlgs?: string[];
+  /** More public keys for the JWKS (tokens signed with other algorithms). */
+  extraKeys: JWK[];
   /** Make introspection slow (ms) or fail. */
   introspectionDelayMs: number;
   down: boolean;
@@ -43,6 +47,7 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
     publicJwk,
     calls: { metadata: 0, jwks: 0, introspect: 0, revocations: 0 },
     introspectionDelayMs: 0,
+    extraKeys: [],
     down: false,
     async jwt(claims = {}, header = {}) {
       const now = Math.floor(Date.now() / 1000);
@@ -96,11 +101,12 @@ export async function startFakeAuthServer(): Promise<FakeAuthServer> {
         jwks_uri: `${fake.issuer}/oauth2/jwks`,
         introspection_endpoint: `${fake.issuer}/oauth2/introspect`,
         token_endpoint: `${fake.issuer}/oauth2/token`,
+        ...(fake.accessTokenAlgs ? { access_token_signing_alg_values_supported: fake.accessTokenAlgs } : {}),
       });
     }
     if (path === '/oauth2/jwks') {
       fake.calls.jwks++;
-      return send(200, { keys: [publicJwk] });
+      return send(200, { keys: [publicJwk, ...fake.extraKeys] });
     }
     const expectedAuth = `Basic ${Buffer.from('service-client-jwt:service-client-jwt-secret').toString('base64')}`;
     if (path === '/oauth2/introspect' && req.method === 'POST') {

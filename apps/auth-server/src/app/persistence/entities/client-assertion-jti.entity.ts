@@ -3,7 +3,7 @@ import { bigintAsNumber } from './transformers';
 
 /**
  * The `jti` of every client assertion accepted (RFC 7523 §3 item 7), kept until the assertion
- * expires so that each one is usable once, by any instance (docs/adr/0007-private-key-jwt.md).
+ * expires so that each one is usable once, by any instance (docs/adr/0007-private-key-jwt-and-signing-keys.md).
  */
 @Entity({ name: 'client_assertion_jtis' })
 export class ClientAssertionJtiEntity {
