@@ -137,7 +137,7 @@ export function resolveOptions(options: BearerAuthOptions): ResolvedBearerAuthOp
     resource: options.resource,
     requireAudience: options.requireAudience ?? false,
     resourceMetadataUrl: options.resourceMetadataUrl,
-    dpop: { ...d.dpop, replayCache: new InMemoryDpopReplayCache(), ...stripUndefined(options.dpop ?? {}) },
+    dpop: { ...d.dpop, ...stripUndefined(options.dpop ?? {}), replayCache: options.dpop?.replayCache ?? new InMemoryDpopReplayCache() },
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   };
 }
