@@ -11,7 +11,20 @@ const typeRules = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:data-access'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:data-access'] },
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:data-access'] },
 ];
+// Platform: a framework-free lib (the wire contracts) cannot reach a framework, a database
+// driver or an HTTP server, even though they are installed for the apps.
+const platformRules = [
+  {
+    sourceTag: 'platform:framework-free',
+    bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'pg-*', 'fastify', '@fastify/*', 'passport', 'passport-*', 'express'],
+  },
+];
+// Inside an app, only the persistence layer talks to the database: repositories, entities,
+// migrations (and Nest modules, which wire TypeORM repositories but run no query).
+const DATABASE_PACKAGES = '^(typeorm|@nestjs/typeorm|pg|pg-[\\w-]+)(/.*)?$';
+const PERSISTENCE_FILES = ['**/persistence/**', '**/migrations/**', '**/*.entity.ts', '**/*.repository.ts'];
 const scopeRules = [
   { sourceTag: 'scope:auth-server', onlyDependOnLibsWithTags: ['scope:auth-server', 'scope:shared'] },
   { sourceTag: 'scope:ms-system', onlyDependOnLibsWithTags: ['scope:ms-system', 'scope:shared'] },
@@ -33,7 +46,7 @@ export default [
           enforceBuildableLibDependency: true,
           // Build configs may share workspace tooling (tools/webpack) by relative path.
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+tools/webpack/[\\w-]+$'],
-          depConstraints: [...typeRules, ...scopeRules],
+          depConstraints: [...typeRules, ...scopeRules, ...platformRules],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -53,6 +66,41 @@ export default [
             { name: '@playground/bearer-auth/testing', message: 'Test double: import it only from *.spec.ts and test/ files.' },
           ],
         },
+      ],
+    },
+  },
+];
+
+/**
+ * For each app's own eslint.config.mjs (paths are relative to it): the database only under
+ * persistence. Libs do not take it: @playground/database is a persistence lib by role.
+ */
+export const appLayers = [
+  {
+    files: ['src/**/*.ts'],
+    ignores: [...PERSISTENCE_FILES, '**/*.module.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: DATABASE_PACKAGES,
+              message: 'Only persistence talks to the database (repositories, entities, migrations): depend on a repository port instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A module may wire TypeORM repositories (`TypeOrmModule.forFeature`) but not query.
+    files: ['src/**/*.module.ts'],
+    ignores: PERSISTENCE_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(typeorm|pg|pg-[\\w-]+)(/.*)?$', message: 'A module wires providers; queries belong to a repository.' }] },
       ],
     },
   },

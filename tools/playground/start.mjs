@@ -12,7 +12,7 @@
 // `--watch` (`npm run dev`) keeps webpack watching and restarts an app when its bundle changes.
 // Ports: AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, watchFile } from 'node:fs';
+import { existsSync, readFileSync, watchFile } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -132,6 +132,7 @@ function build() {
     const compiled = new Set();
     return new Promise((resolveBuilt) => {
       prefixLines(nx.stdout, 'build', 90, (raw) => {
+        // eslint-disable-next-line no-control-regex -- ESC starts the colour codes stripped here
         const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
         const done = line.match(/^([\w-]+): webpack compiled/);
         if (done && !compiled.has(done[1])) {

@@ -96,6 +96,8 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
         ['an unknown client', await clientAssertion('nobody', ISSUER, key)],
         ['a secret client by assertion', await clientAssertion(SEEDED.jwt.id, ISSUER, key)],
         ['a NUL in the jti', await seededAssertion({ claims: { jti: 'a\u0000b' } })],
+        ['a NUL in the iss', await clientAssertion('service\u0000client', ISSUER, key)],
+        ['an over-long iss', await clientAssertion('x'.repeat(5000), ISSUER, key)],
         ['not a JWT', 'not-a-jwt'],
       ];
       for (const [why, assertion] of cases) await refused(token(assertionParams(assertion)), why);

@@ -1,5 +1,5 @@
 // archival-service with the real auth-server and ms-system, each a built app in its own process,
-// on a real PostgreSQL (issue 4): the scheduled client-credentials client end to end.
+// on a real PostgreSQL: the scheduled client-credentials client end to end.
 import { Client } from 'pg';
 import { startRecordingProxy, type ProxiedRequest } from './archival-recording-proxy';
 import { createPlayground, type Playground } from './support/playground';

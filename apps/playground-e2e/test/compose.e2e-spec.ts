@@ -1,4 +1,4 @@
-// docker-compose.yml and the Dockerfile checked against the contract (../shared/CONTRACT.md).
+// docker-compose.yml and the Dockerfile checked against the contract (docs/contract.md).
 // No Docker engine runs where the tests run, so this reads the files instead of starting them:
 // it catches a wrong port, a missing healthcheck or dependency, an environment variable no app
 // reads, and a Dockerfile that runs as root or ships dev dependencies.

@@ -12,7 +12,7 @@ const CLIENTS = {
 } as const;
 type ClientId = keyof typeof CLIENTS;
 
-/** The promised window (CONTRACT.md: 10 s by default), here with a 1 s poll interval. */
+/** The promised window (docs/contract.md: 10 s by default), here with a 1 s poll interval. */
 const REVOCATION_WINDOW_MS = 10_000;
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CronTime } from 'cron';
 import { z } from 'zod';
 
-/** The seeded dev secret (CONTRACT.md); production mode refuses it. */
+/** The seeded dev secret (docs/contract.md); production mode refuses it. */
 export const DEV_CLIENT_SECRET = 'archival-service-secret';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);

@@ -13,6 +13,7 @@ import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
 import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
+import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 
 /** The authorization server: one module per concern. */
@@ -30,6 +31,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     TokenEndpointModule,
     IntrospectionModule,
     RevocationModule,
+    RevocationsFeedModule,
     MetadataModule,
     HealthModule,
   ],

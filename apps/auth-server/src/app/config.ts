@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfig } from '@playground/http-kit';
 
-/** The dev-default secret of the seeded `archival-service` client (CONTRACT.md). */
+/** The dev-default secret of the seeded `archival-service` client (docs/contract.md). */
 export const DEV_ARCHIVAL_CLIENT_SECRET = 'archival-service-secret';
 
 /**

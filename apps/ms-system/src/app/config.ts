@@ -5,7 +5,7 @@ export const BASE_PATH = '/ms-system';
 export const REALM = 'ms-system';
 export const MS_SYSTEM_CONFIG = Symbol('MS_SYSTEM_CONFIG');
 
-/** The seeded introspection secret (CONTRACT.md): fine for the playground, refused in production. */
+/** The seeded introspection secret (docs/contract.md): fine for the playground, refused in production. */
 const SEEDED_INTROSPECTION_SECRET = 'service-client-jwt-secret';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);

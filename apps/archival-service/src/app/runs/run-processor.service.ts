@@ -1,17 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TokenClientError, describeError } from '@playground/token-client';
-import type { DataSource } from 'typeorm';
 import { CountrySourceError, MsSystemCountriesClient } from '../countries/ms-system-countries.client';
 import type { ArchiveRunEntity } from './archive-run.entity';
 import { RunsRepository } from './runs.repository';
-
-/**
- * Key of the session-level advisory lock that serialises runs across every instance sharing the
- * database. `hashtext` keeps it readable; the namespace makes a clash with another service's
- * advisory locks in the same database practically impossible.
- */
-const RUN_LOCK_SQL = `hashtext('archival-service:archive-run')`;
 
 /**
  * Executes one run: waits for the run lock (a run in progress elsewhere finishes first, nothing
@@ -23,44 +14,33 @@ export class RunProcessor {
   private readonly logger = new Logger('ArchiveRun');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly runs: RunsRepository,
     private readonly countries: MsSystemCountriesClient,
   ) {}
 
   async process(id: string): Promise<ArchiveRunEntity | undefined> {
-    // One dedicated connection: a session-level advisory lock belongs to the connection that took it.
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(${RUN_LOCK_SQL})`);
-      try {
-        const interrupted = await this.runs.failInterrupted(runner);
-        if (interrupted) this.logger.warn(`${interrupted} run(s) left running by a stopped instance marked failed`);
-        const run = await this.runs.start(runner, id);
-        if (!run) {
-          this.logger.log(`run ${id} is already done (or gone); nothing to do`);
-          return undefined;
-        }
-        const startedAt = Date.now();
-        this.logger.log(`run ${run.id} (${run.slot}) started`);
-        try {
-          const countries = await this.countries.fetchAll();
-          const done = await this.runs.succeed(runner, run.id, countries);
-          this.logger.log(`run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`);
-          return done;
-        } catch (error) {
-          const reason = failureReason(error);
-          await this.runs.fail(runner, run.id, reason);
-          this.logger.warn(`run ${run.id} (${run.slot}) failed: ${reason}`);
-          return undefined;
-        }
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`).catch(() => undefined);
+    return this.runs.withRunLock(async (runner) => {
+      const interrupted = await this.runs.failInterrupted(runner);
+      if (interrupted) this.logger.warn(`${interrupted} run(s) left running by a stopped instance marked failed`);
+      const run = await this.runs.start(runner, id);
+      if (!run) {
+        this.logger.log(`run ${id} is already done (or gone); nothing to do`);
+        return undefined;
       }
-    } finally {
-      await runner.release();
-    }
+      const startedAt = Date.now();
+      this.logger.log(`run ${run.id} (${run.slot}) started`);
+      try {
+        const countries = await this.countries.fetchAll();
+        const done = await this.runs.succeed(runner, run.id, countries);
+        this.logger.log(`run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`);
+        return done;
+      } catch (error) {
+        const reason = failureReason(error);
+        await this.runs.fail(runner, run.id, reason);
+        this.logger.warn(`run ${run.id} (${run.slot}) failed: ${reason}`);
+        return undefined;
+      }
+    });
   }
 }
 

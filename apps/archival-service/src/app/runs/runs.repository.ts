@@ -22,6 +22,13 @@ interface RunRow {
 const RUN_COLUMNS = 'id, slot, status, created_at, started_at, finished_at, countries_archived, error';
 
 /**
+ * Key of the session-level advisory lock that serialises runs across every instance sharing the
+ * database. `hashtext` keeps it readable; the namespace makes a clash with another service's
+ * advisory locks in the same database practically impossible.
+ */
+const RUN_LOCK_SQL = `hashtext('archival-service:archive-run')`;
+
+/**
  * Persistence of archive runs. Idempotency lives in Postgres, not in memory: the UNIQUE slot
  * makes creating a run `INSERT … ON CONFLICT DO NOTHING`, every status change is a conditional
  * UPDATE, and the snapshot insert skips (run, code) pairs that already exist.
@@ -29,6 +36,26 @@ const RUN_COLUMNS = 'id, slot, status, created_at, started_at, finished_at, coun
 @Injectable()
 export class RunsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Runs `work` on one dedicated connection holding the run lock: a session-level advisory lock
+   * belongs to the connection that took it, so every statement of the run goes through `runner`.
+   * A run in progress elsewhere finishes first; nothing fails.
+   */
+  async withRunLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(${RUN_LOCK_SQL})`);
+      try {
+        return await work(runner);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
 
   /** The run of `slot`, created as `queued` unless it already exists. */
   async createIfAbsent(slot: string): Promise<{ run: ArchiveRunEntity; created: boolean }> {

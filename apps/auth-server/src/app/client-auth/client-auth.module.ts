@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { ASSERTION_REPLAY_REPOSITORY, PostgresAssertionReplayRepository } from './assertion-replay.repository';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
+import { ClientSecretsModule } from './client-secrets.module';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientKeySets } from './client-key-sets';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
@@ -10,7 +11,7 @@ import { PrivateKeyJwtMethod } from './private-key-jwt.method';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
 @Module({
-  imports: [ClientsModule],
+  imports: [ClientsModule, ClientSecretsModule],
   providers: [
     ClientSecretBasicMethod,
     ClientSecretPostMethod,

@@ -2,8 +2,8 @@ import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contr
 import type { AuditService } from '../audit/audit.service';
 import type { ClientAuthMethodName, RegisteredClient } from '../clients/client';
 import type { ClientRepository } from '../clients/client.repository';
-import type { SecretHasher } from '../clients/secret-hasher';
-import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import type { SecretHasher } from './secret-hasher';
+import { SecretVerificationCache } from './secret-verification-cache';
 import type { OAuthRequest } from '../http/oauth-request';
 import { aClient, aConfig } from '../testing/fixtures';
 import { ClientAuthenticator, type ClientAuthEndpoint } from './client-authenticator.service';

@@ -1,6 +1,6 @@
 import { InvalidClientError } from '@playground/oauth-contracts';
-import type { SecretHasher } from '../clients/secret-hasher';
-import type { SecretVerificationCache } from '../clients/secret-verification-cache';
+import type { SecretHasher } from './secret-hasher';
+import type { SecretVerificationCache } from './secret-verification-cache';
 import { ClientSecretBasicMethod, formUrlDecode } from './client-secret-basic.method';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');

@@ -1,5 +1,5 @@
-import type { SecretHasher } from '../clients/secret-hasher';
-import type { SecretVerificationCache } from '../clients/secret-verification-cache';
+import type { SecretHasher } from './secret-hasher';
+import type { SecretVerificationCache } from './secret-verification-cache';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 
 const at = { issuer: 'https://as.example', endpointUrl: 'https://as.example/oauth2/token' };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RegisteredClient } from '../clients/client';
-import { SecretHasher } from '../clients/secret-hasher';
-import { SecretVerificationCache } from '../clients/secret-verification-cache';
+import { SecretHasher } from './secret-hasher';
+import { SecretVerificationCache } from './secret-verification-cache';
 import type { ClientAuthMethod, ClientOnFile, PresentedCredentials } from './client-auth-method';
 
 /**

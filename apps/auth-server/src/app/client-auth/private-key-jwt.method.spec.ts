@@ -70,6 +70,13 @@ describe('private_key_jwt method (RFC 7523 §2.2)', () => {
     expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'not-a-jwt' }))).toThrow(InvalidClientError);
   });
 
+  it('refuses an iss no client can have (NUL byte, over-long) before any database lookup', async () => {
+    for (const iss of ['a\u0000b', 'x'.repeat(101), 'white space']) {
+      const a = await assertion({ iss });
+      expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: a }))).toThrow(InvalidClientError);
+    }
+  });
+
   it('authenticates a valid assertion once, at any endpoint; the same assertion again is a replay', async () => {
     const p = await presented();
     await expect(method.verify(p, onFile, request())).resolves.toBe(true);

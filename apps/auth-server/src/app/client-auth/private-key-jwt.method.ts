@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
+import { CLIENT_ID_PATTERN } from '../clients/client';
 import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from './assertion-replay.repository';
 import type { ClientAuthMethod, ClientAuthRequest, ClientOnFile, PresentedCredentials, VerificationFailure } from './client-auth-method';
 import {
@@ -43,11 +44,15 @@ export class PrivateKeyJwtMethod implements ClientAuthMethod {
       throw new InvalidRequestError('client_assertion and client_assertion_type go together', { reason: 'half a client assertion' });
     }
     if (type !== JWT_BEARER_ASSERTION_TYPE) throw new InvalidClientError({ reason: 'private_key_jwt: unsupported client_assertion_type' });
+    let clientId: string;
     try {
-      return { method: this.name, clientId: claimedClientId(assertion), credential: assertion };
+      clientId = claimedClientId(assertion);
     } catch (error) {
       throw new InvalidClientError({ reason: `private_key_jwt: ${(error as Error).message}` });
     }
+    // An iss no client can have (a NUL byte, 10 kB) is refused here, never sent to Postgres.
+    if (!CLIENT_ID_PATTERN.test(clientId)) throw new InvalidClientError({ reason: 'private_key_jwt: iss is not a client id' });
+    return { method: this.name, clientId, credential: assertion };
   }
 
   /**

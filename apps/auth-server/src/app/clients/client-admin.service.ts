@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, SIGNING_ALGS } from '../keys/signing-algorithms';
-import { CLIENT_AUTH_METHODS, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
+import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
 import { validateJwksUri, validatePublicJwks } from './client-jwks';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
-import { SecretHasher } from './secret-hasher';
-import { SecretVerificationCache } from './secret-verification-cache';
+import { SecretHasher } from '../client-auth/secret-hasher';
+import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
 import { isResourceIndicator } from '../resources/resource-indicator';
 
 export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 'jwks'>> {
@@ -18,7 +18,6 @@ export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
 
 /** Client administration (the CLI, the seed): create, list, rotate a secret, disable. */
 @Injectable()
@@ -142,7 +141,7 @@ export class ClientAdminService {
     if (client.allowedResources?.some((r) => !isResourceIndicator(r))) {
       throw new Error('resources: absolute URIs without a fragment (RFC 8707 §2)');
     }
-    if (!CLIENT_ID.test(client.clientId)) throw new Error('client id: 1-100 characters of A-Z a-z 0-9 . _ ~ -');
+    if (!CLIENT_ID_PATTERN.test(client.clientId)) throw new Error('client id: 1-100 characters of A-Z a-z 0-9 . _ ~ -');
     if (!client.authMethods.length || client.authMethods.some((m) => !CLIENT_AUTH_METHODS.includes(m))) {
       throw new Error(`auth methods: one or more of ${CLIENT_AUTH_METHODS.join(', ')}`);
     }

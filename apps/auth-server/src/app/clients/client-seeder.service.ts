@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
 import { ClientAdminService } from './client-admin.service';
-import { SecretHasher } from './secret-hasher';
+import { SecretHasher } from '../client-auth/secret-hasher';
 import { SERVICE_CLIENT_PKJWT_PUBLIC_JWK, seededClients } from './seeded-clients';
 
 /**

@@ -27,6 +27,8 @@ export interface ClientRepository {
   /** Replaces the registered keys of a private_key_jwt client; false if there is no such client. */
   replaceKeys(clientId: string, keys: { jwks: PublicJwkSet | null; jwksUri: string | null }): Promise<boolean>;
   disable(clientId: string): Promise<boolean>;
+  /** Every scope registered for an enabled client, sorted, once each (RFC 8414 `scopes_supported`). */
+  registeredScopes(): Promise<string[]>;
 }
 
 export const CLIENT_REPOSITORY = Symbol('CLIENT_REPOSITORY');
@@ -96,6 +98,11 @@ export class TypeOrmClientRepository implements ClientRepository {
   async disable(clientId: string) {
     const result = await this.clients.update({ clientId }, { enabled: false });
     return (result.affected ?? 0) > 0;
+  }
+
+  async registeredScopes() {
+    const rows: Array<{ scope: string }> = await this.clients.query(`SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`);
+    return rows.map((row) => row.scope);
   }
 }
 

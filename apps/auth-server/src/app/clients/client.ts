@@ -1,5 +1,8 @@
 import type { SigningAlg } from '../keys/signing-algorithms';
 
+/** What a registered client id may look like (RFC 3986 unreserved characters, 1–100). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,100}$/;
+
 /** The ways a client may authenticate at the token, introspection and revocation endpoints. */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type ClientAuthMethodName = (typeof CLIENT_AUTH_METHODS)[number];

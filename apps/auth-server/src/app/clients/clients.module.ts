@@ -1,22 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientSecretsModule } from '../client-auth/client-secrets.module';
 import { ClientEntity } from '../persistence/entities';
 import { ClientAdminService } from './client-admin.service';
 import { ClientSeeder } from './client-seeder.service';
 import { CLIENT_REPOSITORY, TypeOrmClientRepository } from './client.repository';
-import { SecretHasher } from './secret-hasher';
-import { SecretVerificationCache } from './secret-verification-cache';
 
-/** Registered clients: storage, secrets, the verification cache, administration and the seed. */
+/** Registered clients: storage, administration and the seed. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), ClientSecretsModule],
   providers: [
     { provide: CLIENT_REPOSITORY, useClass: TypeOrmClientRepository },
-    SecretHasher,
-    SecretVerificationCache,
     ClientAdminService,
     ClientSeeder,
   ],
-  exports: [CLIENT_REPOSITORY, SecretHasher, SecretVerificationCache, ClientAdminService, ClientSeeder],
+  exports: [CLIENT_REPOSITORY, ClientAdminService, ClientSeeder],
 })
 export class ClientsModule {}

@@ -27,7 +27,7 @@ export const SERVICE_CLIENT_PKJWT_PUBLIC_JWK = {
 
 const ALL_SCOPES = ['country.read', 'customer.read', 'customer.write'];
 
-/** The playground's clients, exactly as CONTRACT.md lists them. */
+/** The playground's clients, exactly as docs/contract.md lists them. */
 export function seededClients(config: AuthServerConfig): SeededClient[] {
   const lifetime = config.SEEDED_TOKEN_LIFETIME_SECONDS;
   const both: NewClient['authMethods'] = ['client_secret_basic', 'client_secret_post'];

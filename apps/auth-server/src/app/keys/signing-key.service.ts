@@ -1,13 +1,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint } from 'jose';
-import { IsNull, Not, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { SigningKeyEntity } from '../persistence/entities';
 import { KeyEncryption } from './key-encryption';
 import { DEFAULT_SIGNING_ALG, generateSigningKeyPair, isSigningAlg, publicJwkOf, SIGNING_ALGS, type SigningAlg } from './signing-algorithms';
+import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
 
 export interface ActiveSigningKey {
   kid: string;
@@ -41,7 +39,7 @@ export class SigningKeyService implements OnModuleInit {
   private readonly publicKeys = new Map<string, { key: KeyObject; alg: SigningAlg }>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SIGNING_KEY_REPOSITORY) private readonly keys: SigningKeyRepository,
     private readonly audit: AuditService,
     private readonly encryption: KeyEncryption,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
@@ -60,10 +58,11 @@ export class SigningKeyService implements OnModuleInit {
   async activeKey(alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<ActiveSigningKey> {
     const cached = this.active.get(alg);
     if (cached && Date.now() - cached.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) return cached.key;
-    let row = await this.keys().findOneBy({ status: 'active', alg });
+    let row = await this.keys.findActive(alg);
     if (!row) {
       await this.insertNewKey(alg);
-      row = await this.keys().findOneByOrFail({ status: 'active', alg });
+      row = await this.keys.findActive(alg);
+      if (!row) throw new Error(`no active ${alg} signing key after inserting one`);
     }
     const key = { kid: row.kid, alg, privateKey: createPrivateKey(this.privatePem(row)) };
     this.active.set(alg, { key, loadedAt: Date.now() });
@@ -74,7 +73,7 @@ export class SigningKeyService implements OnModuleInit {
   async publicKey(kid: string): Promise<{ key: KeyObject; alg: SigningAlg } | undefined> {
     const cached = this.publicKeys.get(kid);
     if (cached) return cached;
-    const row = await this.keys().findOneBy({ kid });
+    const row = await this.keys.findByKid(kid);
     if (!row || !isSigningAlg(row.alg)) return undefined;
     const found = { key: createPublicKey({ key: row.publicJwk, format: 'jwk' }), alg: row.alg };
     this.publicKeys.set(kid, found);
@@ -83,14 +82,8 @@ export class SigningKeyService implements OnModuleInit {
 
   /** RFC 7517 JWK Set: every active key and every retired key that still has unexpired tokens. */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
-    const rows: Array<Pick<SigningKeyEntity, 'kid' | 'alg'> & { public_jwk: Record<string, string> }> = await this.db.query(
-      `SELECT k.kid, k.alg, k.public_jwk FROM signing_keys k
-        WHERE k.status = 'active'
-           OR EXISTS (SELECT 1 FROM tokens t WHERE t.kid = k.kid AND t.exp > $1)
-        ORDER BY k.created_at DESC, k.kid`,
-      [now],
-    );
-    return { keys: rows.map((row) => ({ ...publicJwkOf(row.public_jwk), kty: row.public_jwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })) };
+    const rows = await this.keys.published(now);
+    return { keys: rows.map((row) => ({ ...publicJwkOf(row.publicJwk), kty: row.publicJwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })) };
   }
 
   /**
@@ -101,13 +94,7 @@ export class SigningKeyService implements OnModuleInit {
     const rotated = [];
     for (const alg of only ? [only] : SIGNING_ALGS) {
       const material = await this.generate(alg);
-      const retired = await this.db.transaction(async (tx) => {
-        const repo = tx.getRepository(SigningKeyEntity);
-        const current = await repo.findOne({ where: { status: 'active', alg }, lock: { mode: 'pessimistic_write' } });
-        if (current) await repo.update({ kid: current.kid }, { status: 'retired', retiredAt: new Date() });
-        await repo.insert({ ...material, status: 'active' });
-        return current?.kid;
-      });
+      const retired = await this.keys.rotateTo(material);
       this.active.delete(alg);
       await this.audit.record('signing_key_rotated', null, { alg, retired, active: material.kid });
       this.logger.log(`${alg} signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
@@ -121,29 +108,22 @@ export class SigningKeyService implements OnModuleInit {
    * new SIGNING_KEY_ENCRYPTION_KEY with the old one in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, run
    * this (the CLI's `rotate-key-encryption-key`), then drop the old one. Returns how many rows changed.
    */
-  async resealAll(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(SigningKeyEntity);
-      let changed = 0;
-      for (const row of await repo.find({ lock: { mode: 'pessimistic_write' } })) {
-        if (row.privateKeyEncrypted && !this.encryption.isStale(row.privateKeyEncrypted)) continue;
-        const sealed = this.encryption.seal(this.privatePem(row), row.kid);
-        await repo.update({ kid: row.kid }, { privateKeyEncrypted: sealed, privateKeyPem: null });
-        changed++;
-      }
-      return changed;
-    });
+  resealAll(): Promise<number> {
+    return this.keys.resealAll((row) =>
+      row.privateKeyEncrypted && !row.privateKeyPem && !this.encryption.isStale(row.privateKeyEncrypted)
+        ? undefined
+        : this.encryption.seal(this.privatePem(row), row.kid),
+    );
   }
 
   /** Rows written before keys were encrypted at rest hold a clear PEM: seal them now. */
   private async sealClearTextKeys(): Promise<void> {
-    const clear = await this.keys().countBy({ privateKeyPem: Not(IsNull()) });
-    if (!clear) return;
-    await this.resealAll();
-    this.logger.log(`sealed ${clear} clear-text signing key(s) under the key-encryption key`);
+    if (!(await this.keys.countClearText())) return;
+    const sealed = await this.resealAll();
+    this.logger.log(`sealed ${sealed} clear-text signing key(s) under the key-encryption key`);
   }
 
-  private privatePem(row: SigningKeyEntity): string {
+  private privatePem(row: StoredSigningKey): string {
     if (row.privateKeyEncrypted) return this.encryption.open(row.privateKeyEncrypted, row.kid);
     if (row.privateKeyPem) return row.privateKeyPem;
     throw new Error(`signing key ${row.kid} has no private key`);
@@ -153,25 +133,15 @@ export class SigningKeyService implements OnModuleInit {
     const material = await this.generate(alg);
     // Two processes starting on an empty database race here; the partial unique index on
     // (alg) WHERE active lets exactly one win, and the loser reads the winner's key.
-    await this.db
-      .createQueryBuilder()
-      .insert()
-      .into(SigningKeyEntity)
-      .values({ ...material, status: 'active' })
-      .orIgnore()
-      .execute();
+    await this.keys.insertActiveIfNone(material);
     this.logger.log(`generated ${alg} signing key ${material.kid}`);
   }
 
-  private async generate(alg: SigningAlg): Promise<Pick<SigningKeyEntity, 'kid' | 'alg' | 'publicJwk' | 'privateKeyEncrypted'>> {
+  private async generate(alg: SigningAlg): Promise<StoredSigningKey> {
     const { publicKey, privateKey } = await generateSigningKeyPair(alg);
     const publicJwk = publicJwkOf(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     return { kid, alg, publicJwk, privateKeyEncrypted: this.encryption.seal(pem, kid) };
-  }
-
-  private keys() {
-    return this.db.getRepository(SigningKeyEntity);
   }
 }

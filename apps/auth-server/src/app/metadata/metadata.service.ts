@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DPOP_SIGNING_ALGS, type AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
+import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { ASSERTION_ALGS } from '../client-auth/client-assertion';
 import { SIGNING_ALGS } from '../keys/signing-algorithms';
@@ -17,7 +16,7 @@ export class MetadataService {
   constructor(
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     private readonly grants: GrantRegistry,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
   ) {}
 
   async metadata(): Promise<AuthorizationServerMetadata> {
@@ -36,7 +35,7 @@ export class MetadataService {
       grant_types_supported: this.grants.supported,
       token_endpoint_auth_methods_supported: methods,
       token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
-      scopes_supported: await this.scopes(),
+      scopes_supported: await this.clients.registeredScopes(),
       introspection_endpoint_auth_methods_supported: methods,
       introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
       revocation_endpoint_auth_methods_supported: methods,
@@ -47,14 +46,6 @@ export class MetadataService {
       // allows additional parameters. Resource servers accept exactly these (bearer-auth).
       access_token_signing_alg_values_supported: algs,
     };
-  }
-
-  /** The scopes of the enabled clients. */
-  private async scopes(): Promise<string[]> {
-    const rows: Array<{ scope: string }> = await this.db.query(
-      `SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`,
-    );
-    return rows.map((row) => row.scope);
   }
 
   /** Paths outside the global prefix: the RFC 8414 §3 path for this issuer (and the contract's). */

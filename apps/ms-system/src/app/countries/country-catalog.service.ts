@@ -1,12 +1,7 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { Country } from './country.entity';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { COUNTRY_REPOSITORY, type CountryRepository, type CountryView } from './country.repository.port';
 
-export interface CountryView {
-  code: string;
-  name: string;
-}
+export type { CountryView };
 
 export interface CountryPage {
   items: CountryView[];
@@ -25,10 +20,10 @@ export class CountryCatalog implements OnModuleInit {
   private byCode = new Map<string, CountryView>();
   private ordered: readonly CountryView[] = [];
 
-  constructor(@InjectRepository(Country) private readonly countries: Repository<Country>) {}
+  constructor(@Inject(COUNTRY_REPOSITORY) private readonly countries: CountryRepository) {}
 
   async onModuleInit(): Promise<void> {
-    const rows = await this.countries.find({ order: { code: 'ASC' } });
+    const rows = await this.countries.all();
     // Plain frozen objects with exactly the two public fields, in a fixed order.
     this.ordered = Object.freeze(rows.map((row) => Object.freeze({ code: row.code, name: row.name })));
     this.byCode = new Map(this.ordered.map((country) => [country.code, country]));

@@ -100,7 +100,7 @@ export type ResolvedBearerAuthOptions = Required<
 
 /**
  * The defaults, in one place. The seeded introspection credentials are the playground's
- * (CONTRACT.md); apps refuse them in production.
+ * (docs/contract.md); apps refuse them in production.
  */
 export const BEARER_AUTH_DEFAULTS = {
   mode: 'auto',

@@ -38,10 +38,10 @@ describe('DatabaseModule', () => {
 
   it('creates the service schema and runs its migrations there, once', async () => {
     for (let boot = 0; boot < 2; boot++) {
+      // An application context is enough (no HTTP): the migrations run on module init.
       const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-      const app = moduleRef.createNestApplication();
-      await app.init();
-      await app.close();
+      await moduleRef.init();
+      await moduleRef.close();
     }
     const client = new Client({ connectionString: db.url });
     await client.connect();

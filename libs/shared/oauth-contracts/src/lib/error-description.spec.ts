@@ -22,18 +22,23 @@ function build(Class: ErrorClass, description: string): ProtocolError {
 describe('error_description charset (RFC 6749 §5.2) — a property of the one error base', () => {
   it('is at least the OAuth and bearer families', () => {
     const names = errorClasses.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['InvalidRequestError', 'InvalidClientError', 'ServerError', 'InvalidTokenError', 'InsufficientScopeError']));
+    expect(names).toEqual(
+      expect.arrayContaining(['InvalidRequestError', 'InvalidClientError', 'ServerError', 'InvalidTokenError', 'InsufficientScopeError']),
+    );
   });
 
-  it.each(errorClasses.map((c) => [c.name, c]))('%s: any text in, a §5.2 description out, in the body and in the challenge', (_name, Class) => {
-    const error = build(Class, NASTY);
-    const body = (error as unknown as { toJSON(): { error_description?: string } }).toJSON();
-    expect(body.error_description).toMatch(CHARSET);
-    if (error instanceof contracts.BearerError) {
-      const params = error.challenge('realm').match(/error_description="([^"]*)"/);
-      if (error.code) expect(params?.[1]).toMatch(CHARSET);
-    }
-  });
+  it.each(errorClasses.map((c) => [c.name, c]))(
+    '%s: any text in, a §5.2 description out, in the body and in the challenge',
+    (_name, Class) => {
+      const error = build(Class, NASTY);
+      const body = (error as unknown as { toJSON(): { error_description?: string } }).toJSON();
+      expect(body.error_description).toMatch(CHARSET);
+      if (error instanceof contracts.BearerError) {
+        const params = error.challenge('realm').match(/error_description="([^"]*)"/);
+        if (error.code) expect(params?.[1]).toMatch(CHARSET);
+      }
+    },
+  );
 
   it('maps the usual offenders readably', () => {
     expect(toErrorDescription('missing parameter "scope"\u2026')).toBe("missing parameter 'scope'...");
@@ -55,7 +60,10 @@ describe('error_description sweep over the source tree', () => {
   const root = join(__dirname, '../../../../..');
   const names = errorClasses.map((c) => c.name).concat('BearerError.invalidToken', 'BearerError.invalidRequest');
   // Nest's HttpExceptions reach the wire as {error, error_description} through the same filter.
-  const call = new RegExp(`(?:new (?:${errorClasses.map((c) => c.name).join('|')}|\\w+Exception)|BearerError\\.(?:invalidToken|invalidRequest))\\(\\s*(['"\`])((?:\\\\.|(?!\\1)[^\\\\])*)\\1`, 'g');
+  const call = new RegExp(
+    `(?:new (?:${errorClasses.map((c) => c.name).join('|')}|\\w+Exception)|BearerError\\.(?:invalidToken|invalidRequest))\\(\\s*(['"\`])((?:\\\\.|(?!\\1)[^\\\\])*)\\1`,
+    'g',
+  );
 
   function* sources(dir: string): Generator<string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -11,7 +11,7 @@ export interface TokenResponse {
 
 /**
  * RFC 7662 §2.2 introspection response. An active token carries exactly the fields below
- * (CONTRACT.md); anything else about a token is `{ active: false }` and nothing more.
+ * (docs/contract.md); anything else about a token is `{ active: false }` and nothing more.
  */
 export type IntrospectionResponse = ActiveIntrospectionResponse | { active: false };
 

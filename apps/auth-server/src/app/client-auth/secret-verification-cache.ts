@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import type { RegisteredClient } from './client';
+import type { RegisteredClient } from '../clients/client';
 
 interface VerifiedSecret {
   clientId: string;
