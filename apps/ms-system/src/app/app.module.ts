@@ -12,7 +12,7 @@ import { MsSystemConfigModule } from './config.module';
 import { HealthModule } from './health/health.module';
 import { ProtectionModule } from './protection/protection.module';
 import { DpopProofs1764420000000 } from './protection/migrations/1764420000000-dpop-proofs';
-import { PostgresDpopReplayCache } from './protection/postgres-dpop-replay-cache';
+import { PostgresDpopReplayCache } from './protection/dpop-proof.repository';
 import { protectedResourceMetadataUrl, ProtectedResourceMetadataRoute } from './protection/protected-resource-metadata';
 
 @Module({

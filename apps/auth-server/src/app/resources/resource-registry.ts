@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { isResourceIndicator, REPORTS_RESOURCE } from './resource-indicator';
+import { RESOURCE_SERVER_REPOSITORY, type ResourceServerRepository } from './resource-server.repository';
 
 /**
  * The resource servers tokens may be issued for (RFC 8707), kept in Postgres (`resource_servers`)
@@ -16,7 +15,7 @@ export class ResourceRegistry implements OnApplicationBootstrap {
   private cached?: { resources: ReadonlySet<string>; readAt: number };
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(RESOURCE_SERVER_REPOSITORY) private readonly repository: ResourceServerRepository,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
@@ -29,19 +28,15 @@ export class ResourceRegistry implements OnApplicationBootstrap {
   /** Registers a resource indicator; true if it was new. Throws on a value RFC 8707 refuses. */
   async register(resource: string): Promise<boolean> {
     if (!isResourceIndicator(resource)) throw new Error(`resource "${resource.slice(0, 80)}": an absolute URI without a fragment (RFC 8707 §2)`);
-    const rows: unknown[] = await this.db.query(
-      `INSERT INTO resource_servers (resource) VALUES ($1) ON CONFLICT DO NOTHING RETURNING resource`,
-      [resource],
-    );
+    const inserted = await this.repository.insert(resource);
     this.cached = undefined;
-    return rows.length > 0;
+    return inserted;
   }
 
   /** Every registered resource indicator, at most RESOURCE_REFRESH_SECONDS old. */
   async registered(): Promise<ReadonlySet<string>> {
     if (this.cached && Date.now() - this.cached.readAt < this.config.RESOURCE_REFRESH_SECONDS * 1000) return this.cached.resources;
-    const rows: Array<{ resource: string }> = await this.db.query(`SELECT resource FROM resource_servers ORDER BY resource`);
-    this.cached = { resources: new Set(rows.map((row) => row.resource)), readAt: Date.now() };
+    this.cached = { resources: new Set(await this.repository.list()), readAt: Date.now() };
     return this.cached.resources;
   }
 }

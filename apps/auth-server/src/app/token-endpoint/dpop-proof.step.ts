@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DpopProofError, verifyDpopProof } from '@playground/bearer-auth';
 import { DPOP_SIGNING_ALGS, InvalidDpopProofError } from '@playground/oauth-contracts';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { DPOP_PROOF_REPLAY_REPOSITORY, type DpopProofReplayRepository } from './dpop-proof-replay.repository';
 
 /** How often proofs too old to be accepted anyway are deleted. */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -32,7 +31,7 @@ export class DpopProofStep implements OnModuleDestroy {
   private readonly pruner: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(DPOP_PROOF_REPLAY_REPOSITORY) private readonly replays: DpopProofReplayRepository,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {
     this.pruner = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS).unref();
@@ -61,11 +60,7 @@ export class DpopProofStep implements OnModuleDestroy {
       throw error;
     }
     const key = createHash('sha256').update(`${proof.jkt}:${proof.jti}`).digest();
-    const rows: unknown[] = await this.db.query(
-      `INSERT INTO dpop_proofs (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING expires_at`,
-      [key, proof.staleAt],
-    );
-    if (rows.length === 0) throw new InvalidDpopProofError('the DPoP proof was already used', { reason: 'replayed jti' });
+    if (!(await this.replays.firstUse(key, proof.staleAt))) throw new InvalidDpopProofError('the DPoP proof was already used', { reason: 'replayed jti' });
     return proof.jkt;
   }
 
@@ -79,7 +74,7 @@ export class DpopProofStep implements OnModuleDestroy {
     });
   }
 
-  private async prune(): Promise<void> {
-    await this.db.query(`DELETE FROM dpop_proofs WHERE expires_at < $1`, [Math.floor(Date.now() / 1000)]);
+  private prune(): Promise<void> {
+    return this.replays.purgeStale(Math.floor(Date.now() / 1000));
   }
 }

@@ -3,6 +3,7 @@ import { ClientAuthModule } from '../client-auth/client-auth.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { DpopProofStep } from './dpop-proof.step';
+import { DPOP_PROOF_REPLAY_REPOSITORY, PostgresDpopProofReplayRepository } from './dpop-proof-replay.repository';
 import { ResourceIndicators } from './resource-indicators';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLER_LIST } from './grants/grant';
@@ -19,6 +20,7 @@ import { TokenPipeline } from './token-pipeline';
     GrantRegistry,
     TokenPipeline,
     DpopProofStep,
+    { provide: DPOP_PROOF_REPLAY_REPOSITORY, useClass: PostgresDpopProofReplayRepository },
     ResourceIndicators,
   ],
   exports: [GrantRegistry],
