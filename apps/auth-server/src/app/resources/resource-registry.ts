@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { isResourceIndicator, REPORTS_RESOURCE } from './resource-indicator';
-import { RESOURCE_SERVER_REPOSITORY, type ResourceServerRepository } from './resource-server.repository';
+import { RESOURCE_SERVER_REPOSITORY, type ResourceServerRepository } from './resource-server.repository.port';
 
 /**
  * The resource servers tokens may be issued for (RFC 8707), kept in Postgres (`resource_servers`)

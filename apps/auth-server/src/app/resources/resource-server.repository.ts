@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ResourceServerRepository } from './resource-server.repository.port';
 
-/** Persistence port for the registered resource servers (RFC 8707 resource indicators). */
-export interface ResourceServerRepository {
-  /** Inserts unless present; true if it was new. */
-  insert(resource: string): Promise<boolean>;
-  /** Every registered resource indicator. */
-  list(): Promise<string[]>;
-}
-
-export const RESOURCE_SERVER_REPOSITORY = Symbol('RESOURCE_SERVER_REPOSITORY');
-
+/** The registered resource servers in Postgres (adapter of ResourceServerRepository). */
 @Injectable()
 export class PostgresResourceServerRepository implements ResourceServerRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ResourceRegistry } from './resource-registry';
-import { PostgresResourceServerRepository, RESOURCE_SERVER_REPOSITORY } from './resource-server.repository';
+import { PostgresResourceServerRepository } from './resource-server.repository';
+import { RESOURCE_SERVER_REPOSITORY } from './resource-server.repository.port';
 
 /** RFC 8707 resource servers: the registry and its seed. */
 @Module({

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DpopProofError, verifyDpopProof } from '@playground/bearer-auth';
 import { DPOP_SIGNING_ALGS, InvalidDpopProofError } from '@playground/oauth-contracts';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { DPOP_PROOF_REPLAY_REPOSITORY, type DpopProofReplayRepository } from './dpop-proof-replay.repository';
+import { DPOP_PROOF_REPLAY_REPOSITORY, type DpopProofReplayRepository } from './dpop-proof-replay.repository.port';
 
 /** How often proofs too old to be accepted anyway are deleted. */
 const PRUNE_INTERVAL_MS = 60_000;
