@@ -16,7 +16,8 @@ describe('signing keys sealed at rest under the key-encryption key, and its rota
     await db?.drop();
   });
 
-  const sealedUnder = async () => (await sql<{ sealed: string }>(db, 'SELECT private_key_encrypted AS sealed FROM signing_keys')).map((r) => r.sealed.split('.')[1]);
+  const sealedUnder = async () =>
+    (await sql<{ sealed: string }>(db, 'SELECT private_key_encrypted AS sealed FROM signing_keys')).map((r) => r.sealed.split('.')[1]);
 
   it('rotates the KEK: old + new read, re-seal, then the new one alone signs with the same keys; the old one alone no longer starts', async () => {
     const [oldKek, newKek] = [kek(), kek()];
@@ -70,7 +71,10 @@ describe('signing keys sealed at rest under the key-encryption key, and its rota
     server = await startAuthServer(db, { env: { SIGNING_KEY_ENCRYPTION_KEY: current } });
     try {
       expect(decodeProtectedHeader(await tokenFor(server.baseUrl, SEEDED.jwt)).kid).toBe(kid);
-      const rows = await sql<{ pem: string | null; sealed: string | null }>(db, 'SELECT private_key_pem AS pem, private_key_encrypted AS sealed FROM signing_keys');
+      const rows = await sql<{ pem: string | null; sealed: string | null }>(
+        db,
+        'SELECT private_key_pem AS pem, private_key_encrypted AS sealed FROM signing_keys',
+      );
       expect(rows.every((row) => row.pem === null && row.sealed?.startsWith('kek1.'))).toBe(true);
     } finally {
       await server.close();

@@ -1,6 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalJWKSet, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
+import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from '../src/app/client-auth/assertion-replay.repository.port';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import { assertionParams, clientAssertion, PKJWT_PRIVATE_JWK, pkjwtPrivateKey } from './support/client-assertions';
 import {
@@ -52,12 +63,21 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const reply = await token(assertionParams(await seededAssertion()));
       expect(reply.status).toBe(200);
       expect(reply.headers.get('cache-control')).toBe('no-store');
-      expect(reply.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 14400, scope: 'country.read customer.read' });
+      expect(reply.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 14400,
+        scope: 'country.read customer.read',
+      });
       const header = decodeProtectedHeader(reply.body.access_token);
       expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       const jwks = (await call(`${server.baseUrl}/oauth2/jwks`)).body;
       expect(jwks.keys.find((k: JWK) => k.kid === header.kid)).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-      const { payload } = await jwtVerify(reply.body.access_token, createLocalJWKSet(jwks), { issuer: ISSUER, algorithms: ['ES256'], typ: 'at+jwt' });
+      const { payload } = await jwtVerify(reply.body.access_token, createLocalJWKSet(jwks), {
+        issuer: ISSUER,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+      });
       expect(payload).toMatchObject({ sub: PKJWT, client_id: PKJWT, scope: 'country.read customer.read' });
     });
 
@@ -70,22 +90,42 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const assertion = await seededAssertion({ claims: { jti: 'once-only' } });
       expect((await token(assertionParams(assertion))).status).toBe(200);
       await refused(token(assertionParams(assertion)), 'replay');
-      const [row] = await sql<{ expires_at: string }>(db, `SELECT expires_at FROM client_assertion_jtis WHERE client_id = $1 AND jti = 'once-only'`, [PKJWT]);
+      const [row] = await sql<{ expires_at: string }>(
+        db,
+        `SELECT expires_at FROM client_assertion_jtis WHERE client_id = $1 AND jti = 'once-only'`,
+        [PKJWT],
+      );
       const { exp } = JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString());
       expect(Number(row.expires_at)).toBe(exp + 5);
+    });
+
+    it('the replay store (Postgres): a live jti is refused, an expired unpurged one is taken over, the purge drops expired rows', async () => {
+      const replay = server.app.get<AssertionReplayRepository>(ASSERTION_REPLAY_REPOSITORY);
+      const now = Math.floor(Date.now() / 1000);
+      await expect(replay.use('store-test', 'j1', now + 10, now)).resolves.toBe(true);
+      await expect(replay.use('store-test', 'j1', now + 10, now + 5)).resolves.toBe(false);
+      await expect(replay.use('other-client', 'j1', now + 10, now)).resolves.toBe(true); // jti is per client
+      await expect(replay.use('store-test', 'j1', now + 100, now + 11)).resolves.toBe(true); // its earlier use expired
+      await expect(replay.purgeExpired(now + 1_000)).resolves.toBeGreaterThanOrEqual(2);
+      expect(await sql(db, `SELECT 1 FROM client_assertion_jtis WHERE client_id IN ('store-test', 'other-client')`)).toEqual([]);
     });
 
     it('refuses every assertion that fails a check, with the same generic 401, and audits the reason', async () => {
       const now = Math.floor(Date.now() / 1000);
       const stranger = await generateKeyPair('ES256');
       const rsa = PKJWT_PRIVATE_JWK; // the registered key, as an attacker would find it in the JWKS
-      const publicPem = await exportSPKI((await importJWK({ kty: rsa.kty, crv: rsa.crv, x: rsa.x, y: rsa.y }, 'ES256', { extractable: true })) as CryptoKey);
+      const publicPem = await exportSPKI(
+        (await importJWK({ kty: rsa.kty, crv: rsa.crv, x: rsa.x, y: rsa.y }, 'ES256', { extractable: true })) as CryptoKey,
+      );
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const claims = { iss: PKJWT, sub: PKJWT, aud: ISSUER, exp: now + 60, jti: `none-${now}` };
       const cases: Array<[string, string]> = [
         ['wrong aud', await seededAssertion({ claims: { aud: 'https://other.example/as' } })],
         ['alg none', `${b64({ alg: 'none' })}.${b64(claims)}.`],
-        ['HMAC with the public key as secret', await clientAssertion(PKJWT, ISSUER, new TextEncoder().encode(publicPem), { alg: 'HS256', kid: rsa.kid })],
+        [
+          'HMAC with the public key as secret',
+          await clientAssertion(PKJWT, ISSUER, new TextEncoder().encode(publicPem), { alg: 'HS256', kid: rsa.kid }),
+        ],
         ['expired', await seededAssertion({ claims: { iat: now - 120, exp: now - 60 } })],
         ['exp too far ahead', await seededAssertion({ claims: { exp: now + 3600 } })],
         ['no exp', await seededAssertion({ claims: { exp: undefined } })],
@@ -101,13 +141,20 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
         ['not a JWT', 'not-a-jwt'],
       ];
       for (const [why, assertion] of cases) await refused(token(assertionParams(assertion)), why);
-      const audited = await sql<{ reason: string }>(db, `SELECT detail->>'reason' AS reason FROM audit_log WHERE event = 'client_auth_failed' AND client_id = $1`, [PKJWT]);
+      const audited = await sql<{ reason: string }>(
+        db,
+        `SELECT detail->>'reason' AS reason FROM audit_log WHERE event = 'client_auth_failed' AND client_id = $1`,
+        [PKJWT],
+      );
       expect(audited.map((a) => a.reason).join('\n')).toMatch(/claim aud[\s\S]*algorithm not allowed[\s\S]*expired[\s\S]*more than 300 s/);
     });
 
     it('refuses another client_assertion_type with 401, half an assertion and a mismatching client_id with 400 invalid_request', async () => {
       const assertion = await seededAssertion();
-      await refused(token({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: assertion }), 'saml');
+      await refused(
+        token({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: assertion }),
+        'saml',
+      );
       const half = await token({ client_assertion: assertion });
       expect(half.status).toBe(400);
       expect(half.body.error).toBe('invalid_request');
@@ -124,14 +171,25 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
 
     it('introspects with private_key_jwt (it may introspect) and revokes its own token', async () => {
       const { access_token } = (await token(assertionParams(await seededAssertion()))).body;
-      const introspected = await postForm(`${server.baseUrl}/oauth2/introspect`, { token: access_token, ...assertionParams(await seededAssertion()) });
+      const introspected = await postForm(`${server.baseUrl}/oauth2/introspect`, {
+        token: access_token,
+        ...assertionParams(await seededAssertion()),
+      });
       expect(introspected.status).toBe(200);
       expect(introspected.body).toMatchObject({ active: true, client_id: PKJWT, scope: 'country.read customer.read' });
       const other = await tokenFor(server.baseUrl, SEEDED.opaque);
-      expect((await postForm(`${server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body.active).toBe(true);
-      const revoked = await postForm(`${server.baseUrl}/oauth2/revoke`, { token: access_token, ...assertionParams(await seededAssertion()) });
+      expect(
+        (await postForm(`${server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body.active,
+      ).toBe(true);
+      const revoked = await postForm(`${server.baseUrl}/oauth2/revoke`, {
+        token: access_token,
+        ...assertionParams(await seededAssertion()),
+      });
       expect(revoked.status).toBe(200);
-      const after = await postForm(`${server.baseUrl}/oauth2/introspect`, { token: access_token, ...assertionParams(await seededAssertion()) });
+      const after = await postForm(`${server.baseUrl}/oauth2/introspect`, {
+        token: access_token,
+        ...assertionParams(await seededAssertion()),
+      });
       expect(after.body).toEqual({ active: false });
     });
 
@@ -171,7 +229,9 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
     it('refuses to register a private key', async () => {
       const pair = await generateKeyPair('ES256', { extractable: true });
       await expect(
-        server.app.get(ClientAdminService).create({ clientId: 'leaky', authMethods: ['private_key_jwt'], jwks: { keys: [await exportJWK(pair.privateKey)] } }),
+        server.app
+          .get(ClientAdminService)
+          .create({ clientId: 'leaky', authMethods: ['private_key_jwt'], jwks: { keys: [await exportJWK(pair.privateKey)] } }),
       ).rejects.toThrow(/private or symmetric key material \(d\) refused/);
     });
 
@@ -179,7 +239,12 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const first = await generateKeyPair('ES256', { extractable: true });
       const second = await generateKeyPair('ES256', { extractable: true });
       const admin = server.app.get(ClientAdminService);
-      await admin.create({ clientId: 'rekeyed', authMethods: ['private_key_jwt'], jwks: { keys: [await exportJWK(first.publicKey)] }, scopes: ['country.read'] });
+      await admin.create({
+        clientId: 'rekeyed',
+        authMethods: ['private_key_jwt'],
+        jwks: { keys: [await exportJWK(first.publicKey)] },
+        scopes: ['country.read'],
+      });
       expect((await token(assertionParams(await clientAssertion('rekeyed', ISSUER, first.privateKey)))).status).toBe(200);
       await admin.setKeys('rekeyed', { jwks: { keys: [await exportJWK(second.publicKey)] } });
       await refused(token(assertionParams(await clientAssertion('rekeyed', ISSUER, first.privateKey))), 'old key');
@@ -196,8 +261,15 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       try {
         const { port } = jwksServer.address() as AddressInfo;
         const admin = server.app.get(ClientAdminService);
-        await expect(admin.create({ clientId: 'plain-http', authMethods: ['private_key_jwt'], jwksUri: `http://127.0.0.1:${port}/jwks` })).rejects.toThrow(/https only/);
-        await admin.create({ clientId: 'loopback', authMethods: ['private_key_jwt'], jwksUri: `https://localhost:${port}/jwks`, scopes: ['country.read'] });
+        await expect(
+          admin.create({ clientId: 'plain-http', authMethods: ['private_key_jwt'], jwksUri: `http://127.0.0.1:${port}/jwks` }),
+        ).rejects.toThrow(/https only/);
+        await admin.create({
+          clientId: 'loopback',
+          authMethods: ['private_key_jwt'],
+          jwksUri: `https://localhost:${port}/jwks`,
+          scopes: ['country.read'],
+        });
         await refused(token(assertionParams(await clientAssertion('loopback', ISSUER, key))), 'loopback jwks_uri');
         expect(fetched).toBe(0);
       } finally {
@@ -274,7 +346,12 @@ describe('private_key_jwt with a jwks_uri, and replay across instances (one Post
     const first = await generateKeyPair('EdDSA', { extractable: true });
     served = { keys: [{ ...(await exportJWK(first.publicKey)), kid: 'first', alg: 'EdDSA', use: 'sig' }] };
     const { port } = jwksServer.address() as AddressInfo;
-    await one.app.get(ClientAdminService).create({ clientId: 'remote-keys', authMethods: ['private_key_jwt'], jwksUri: `http://localhost:${port}/jwks`, scopes: ['country.read'] });
+    await one.app.get(ClientAdminService).create({
+      clientId: 'remote-keys',
+      authMethods: ['private_key_jwt'],
+      jwksUri: `http://localhost:${port}/jwks`,
+      scopes: ['country.read'],
+    });
     const sign = (k: CryptoKey, kid: string) => clientAssertion('remote-keys', ISSUER, k, { alg: 'EdDSA', kid });
     expect((await token(one, await sign(first.privateKey, 'first'))).status).toBe(200);
     expect((await token(one, await sign(first.privateKey, 'first'))).status).toBe(200);

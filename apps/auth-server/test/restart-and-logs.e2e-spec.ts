@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import {
   basic,
   call,
@@ -64,7 +65,25 @@ describe('production mode (NODE_ENV=production)', () => {
       await db.drop();
     }
   });
+  it('starts once every seeded secret is rotated and service-client-pkjwt has a key of its own', async () => {
+    const db = await createTestDatabase('auth_prod_ready');
+    const env = { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ARCHIVAL_CLIENT_SECRET: 'a-real-archival-secret' };
+    try {
+      const setup = await startAuthServer(db, { env: { SIGNING_KEY_ENCRYPTION_KEY: env.SIGNING_KEY_ENCRYPTION_KEY, ARCHIVAL_CLIENT_SECRET: env.ARCHIVAL_CLIENT_SECRET } });
+      const admin = setup.app.get(ClientAdminService);
+      await admin.rotateSecret('user-client-opaque');
+      await admin.rotateSecret('service-client-jwt');
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      await admin.setKeys('service-client-pkjwt', { jwks: { keys: [await exportJWK(publicKey)] } });
+      await setup.close();
+      const production = await startAuthServer(db, { env });
+      await production.close();
+    } finally {
+      await db.drop();
+    }
+  });
 });
+
 
 describe('secrets and tokens never reach the log', () => {
   let db: TestDatabase;

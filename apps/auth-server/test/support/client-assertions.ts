@@ -7,7 +7,9 @@ import { importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload, type Key
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** The seeded client's published playground key pair (docs/keys). */
-export const PKJWT_PRIVATE_JWK: JWK = JSON.parse(readFileSync(join(__dirname, '../../../../docs/keys/service-client-pkjwt.private.jwk.json'), 'utf8'));
+export const PKJWT_PRIVATE_JWK: JWK = JSON.parse(
+  readFileSync(join(__dirname, '../../../../docs/keys/service-client-pkjwt.private.jwk.json'), 'utf8'),
+);
 
 export async function pkjwtPrivateKey(): Promise<CryptoKey> {
   return (await importJWK(PKJWT_PRIVATE_JWK, 'ES256')) as CryptoKey;
@@ -24,7 +26,15 @@ export async function clientAssertion(
   options: { alg?: string; kid?: string; claims?: JWTPayload; header?: Record<string, unknown> } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: clientId, sub: clientId, aud: audience, iat: now, exp: now + 60, jti: randomUUID(), ...options.claims };
+  const payload: JWTPayload = {
+    iss: clientId,
+    sub: clientId,
+    aud: audience,
+    iat: now,
+    exp: now + 60,
+    jti: randomUUID(),
+    ...options.claims,
+  };
   for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: options.alg ?? 'ES256', ...(options.kid ? { kid: options.kid } : {}), ...options.header })

@@ -1,27 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-
-/**
- * Persistence port for the single use of client assertion `jti`s (RFC 7523 §3 item 7). Postgres,
- * not memory, so that an assertion accepted by one instance is refused by every other one
- * (docs/adr/0007-private-key-jwt-and-signing-keys.md).
- */
-export interface AssertionReplayRepository {
-  /**
-   * Records `jti` of `clientId` as used until `expiresAt` (unix seconds). True the first time;
-   * false if it was already used and has not expired (a replay). Atomic across instances.
-   */
-  use(clientId: string, jti: string, expiresAt: number, now?: number): Promise<boolean>;
-  /** Drops the rows that expired before `now`; returns how many. */
-  purgeExpired(now?: number): Promise<number>;
-}
-
-export const ASSERTION_REPLAY_REPOSITORY = Symbol('ASSERTION_REPLAY_REPOSITORY');
+import type { AssertionReplayRepository } from './assertion-replay.repository.port';
 
 /** How often, at most, a `use` also purges expired rows (the table stays ~ one 5-minute window). */
 const PURGE_EVERY_MS = 60_000;
 
+/** The `client_assertion_jtis` table (Postgres adapter of AssertionReplayRepository). */
 @Injectable()
 export class PostgresAssertionReplayRepository implements AssertionReplayRepository {
   private readonly logger = new Logger('AssertionReplay');

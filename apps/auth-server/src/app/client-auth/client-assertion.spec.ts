@@ -1,4 +1,14 @@
-import { createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { SIGNING_ALGS, type SigningAlg } from '../keys/signing-algorithms';
 import { aClient, aConfig } from '../testing/fixtures';
 import { claimedClientId, ClientAssertionError, verifyClientAssertion } from './client-assertion';
@@ -26,7 +36,15 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
     return found;
   };
   const registered = (...algs: SigningAlg[]) => createLocalJWKSet({ keys: algs.map((alg) => pair(alg).publicJwk) });
-  const claims = (overrides: JWTPayload = {}): JWTPayload => ({ iss: CLIENT, sub: CLIENT, aud: ISSUER, exp: now + 60, iat: now, jti: 'jti-1', ...overrides });
+  const claims = (overrides: JWTPayload = {}): JWTPayload => ({
+    iss: CLIENT,
+    sub: CLIENT,
+    aud: ISSUER,
+    exp: now + 60,
+    iat: now,
+    jti: 'jti-1',
+    ...overrides,
+  });
   const sign = (payload: JWTPayload, alg: SigningAlg = 'ES256', header: Record<string, unknown> = {}) =>
     new SignJWT(payload).setProtectedHeader({ alg, kid: `key-${alg}`, ...header }).sign(pair(alg).privateKey);
   const verify = (assertion: string, keys = registered('ES256')) =>
@@ -48,7 +66,8 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
     const eddsa = await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA', kid: 'key-EdDSA' }).sign(privateKey);
     // Through ClientKeySets, which adds the alias; a bare jose key set does not.
     const keySets = new ClientKeySets(aConfig());
-    const via = (jwks: typeof publicJwk) => keySets.for(aClient({ clientId: `c-${Math.random()}`, jwks: { keys: [jwks] } })) as ReturnType<typeof createLocalJWKSet>;
+    const via = (jwks: typeof publicJwk) =>
+      keySets.for(aClient({ clientId: `c-${Math.random()}`, jwks: { keys: [jwks] } })) as ReturnType<typeof createLocalJWKSet>;
     await expect(verify(ed25519, via(publicJwk))).resolves.toBeDefined();
     await expect(verify(eddsa, via({ ...publicJwk, alg: 'Ed25519' }))).resolves.toBeDefined();
     await expect(verify(ed25519, asEdDSA)).rejects.toThrow(/no registered key/);
@@ -71,14 +90,19 @@ describe('private_key_jwt client assertion checks (RFC 7523 §3)', () => {
     const { publicJwk } = pair('RS256');
     const pem = await exportSPKI((await importJWK(publicJwk, 'RS256', { extractable: true })) as CryptoKey);
     for (const secret of [pem, JSON.stringify(publicJwk)]) {
-      const forged = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: 'key-RS256' }).sign(new TextEncoder().encode(secret));
+      const forged = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', kid: 'key-RS256' })
+        .sign(new TextEncoder().encode(secret));
       await refused(forged, /algorithm not allowed/, registered('RS256'));
     }
   });
 
   it('refuses an assertion signed by a key that is not registered', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    await refused(new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', kid: 'key-ES256' }).sign(privateKey), /signature does not verify/);
+    await refused(
+      new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', kid: 'key-ES256' }).sign(privateKey),
+      /signature does not verify/,
+    );
     await refused(new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', kid: 'other' }).sign(privateKey), /no registered key/);
   });
 

@@ -94,7 +94,8 @@ export async function verifyClientAssertion(assertion: string, expected: ClientA
     throw new ClientAssertionError(`exp is ${exp - now} s ahead, more than ${MAX_ASSERTION_LIFETIME_SECONDS} s`);
   }
   if (typeof iat === 'number' && iat > now + ASSERTION_CLOCK_TOLERANCE_SECONDS) throw new ClientAssertionError('iat is in the future');
-  if (typeof jti !== 'string' || !STORABLE_JTI.test(jti)) throw new ClientAssertionError('jti is not a string of 1-200 printable characters');
+  if (typeof jti !== 'string' || !STORABLE_JTI.test(jti))
+    throw new ClientAssertionError('jti is not a string of 1-200 printable characters');
   return { jti, exp };
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
-import { ASSERTION_REPLAY_REPOSITORY, PostgresAssertionReplayRepository } from './assertion-replay.repository';
+import { PostgresAssertionReplayRepository } from './assertion-replay.repository';
+import { ASSERTION_REPLAY_REPOSITORY } from './assertion-replay.repository.port';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
 import { ClientSecretsModule } from './client-secrets.module';
 import { ClientAuthenticator } from './client-authenticator.service';
@@ -20,7 +21,11 @@ import { PrivateKeyJwtMethod } from './private-key-jwt.method';
     { provide: ASSERTION_REPLAY_REPOSITORY, useClass: PostgresAssertionReplayRepository },
     {
       provide: CLIENT_AUTH_METHOD_LIST,
-      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod, privateKeyJwt: PrivateKeyJwtMethod) => [basic, post, privateKeyJwt],
+      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod, privateKeyJwt: PrivateKeyJwtMethod) => [
+        basic,
+        post,
+        privateKeyJwt,
+      ],
       inject: [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod],
     },
     ClientAuthenticator,

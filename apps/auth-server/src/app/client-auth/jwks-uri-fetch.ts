@@ -62,21 +62,25 @@ export function jwksUriFetch(allowPrivate: boolean) {
         return reject(new ForbiddenAddressError(`${host} is not a public address`));
       }
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(target, { method: 'GET', headers: Object.fromEntries(options.headers), lookup, signal: options.signal }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_JWKS_BYTES) return req.destroy(new Error(`jwks_uri answered more than ${MAX_JWKS_BYTES} bytes`));
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 502, headers }));
-        });
-        res.on('error', reject);
-      });
+      const req = send(
+        target,
+        { method: 'GET', headers: Object.fromEntries(options.headers), lookup, signal: options.signal },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_JWKS_BYTES) return req.destroy(new Error(`jwks_uri answered more than ${MAX_JWKS_BYTES} bytes`));
+            chunks.push(chunk);
+          });
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+            resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 502, headers }));
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -1,7 +1,7 @@
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { aClient, aConfig } from '../testing/fixtures';
-import type { AssertionReplayRepository } from './assertion-replay.repository';
+import type { AssertionReplayRepository } from './assertion-replay.repository.port';
 import type { ClientAuthRequest, ClientOnFile } from './client-auth-method';
 import { JWT_BEARER_ASSERTION_TYPE } from './client-assertion';
 import { ClientKeySets } from './client-key-sets';
@@ -45,8 +45,17 @@ describe('private_key_jwt method (RFC 7523 §2.2)', () => {
     new SignJWT({ iss: 'pk-client', sub: 'pk-client', aud: ISSUER, exp: now + 60, jti: `j-${Math.random()}`, ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .sign(privateKey);
-  const request = (params: Record<string, string> = {}): ClientAuthRequest => ({ headers: {}, params, issuer: ISSUER, endpointUrl: `${ISSUER}/oauth2/introspect` });
-  const presented = async (claims?: JWTPayload) => ({ method: 'private_key_jwt' as const, clientId: 'pk-client', credential: await assertion(claims) });
+  const request = (params: Record<string, string> = {}): ClientAuthRequest => ({
+    headers: {},
+    params,
+    issuer: ISSUER,
+    endpointUrl: `${ISSUER}/oauth2/introspect`,
+  });
+  const presented = async (claims?: JWTPayload) => ({
+    method: 'private_key_jwt' as const,
+    clientId: 'pk-client',
+    credential: await assertion(claims),
+  });
 
   it('is not used without client_assertion(_type)', () => {
     expect(method.present(request({ client_id: 'x' }))).toBeUndefined();
@@ -64,16 +73,20 @@ describe('private_key_jwt method (RFC 7523 §2.2)', () => {
   it('refuses half an assertion with invalid_request, another assertion type or a non-JWT with invalid_client', () => {
     expect(() => method.present(request({ client_assertion: 'x' }))).toThrow(InvalidRequestError);
     expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE }))).toThrow(InvalidRequestError);
-    expect(() => method.present(request({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: 'x' }))).toThrow(
+    expect(() =>
+      method.present(request({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: 'x' })),
+    ).toThrow(InvalidClientError);
+    expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'not-a-jwt' }))).toThrow(
       InvalidClientError,
     );
-    expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: 'not-a-jwt' }))).toThrow(InvalidClientError);
   });
 
   it('refuses an iss no client can have (NUL byte, over-long) before any database lookup', async () => {
     for (const iss of ['a\u0000b', 'x'.repeat(101), 'white space']) {
       const a = await assertion({ iss });
-      expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: a }))).toThrow(InvalidClientError);
+      expect(() => method.present(request({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: a }))).toThrow(
+        InvalidClientError,
+      );
     }
   });
 
@@ -97,7 +110,9 @@ describe('private_key_jwt method (RFC 7523 §2.2)', () => {
 
   it('fails an unknown client and a client with no registered keys', async () => {
     await expect(method.verify(await presented(), undefined, request())).resolves.toEqual({ reason: 'unknown client' });
-    await expect(method.verify(await presented(), { client: aClient({ clientId: 'pk-client' }), secretHash: 'h' }, request())).resolves.toEqual({
+    await expect(
+      method.verify(await presented(), { client: aClient({ clientId: 'pk-client' }), secretHash: 'h' }, request()),
+    ).resolves.toEqual({
       reason: 'no keys registered',
     });
   });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { CLIENT_ID_PATTERN } from '../clients/client';
-import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from './assertion-replay.repository';
+import { ASSERTION_REPLAY_REPOSITORY, type AssertionReplayRepository } from './assertion-replay.repository.port';
 import type { ClientAuthMethod, ClientAuthRequest, ClientOnFile, PresentedCredentials, VerificationFailure } from './client-auth-method';
 import {
   ASSERTION_CLOCK_TOLERANCE_SECONDS,
@@ -60,7 +60,11 @@ export class PrivateKeyJwtMethod implements ClientAuthMethod {
    * otherwise the failed check as the reason. The `jti` is spent only by an assertion that passed
    * every other check, and kept until the assertion could no longer pass its `exp` check.
    */
-  async verify({ credential: assertion }: PresentedCredentials, onFile: ClientOnFile | undefined, request: ClientAuthRequest): Promise<true | VerificationFailure> {
+  async verify(
+    { credential: assertion }: PresentedCredentials,
+    onFile: ClientOnFile | undefined,
+    request: ClientAuthRequest,
+  ): Promise<true | VerificationFailure> {
     if (!onFile) return { reason: 'unknown client' };
     const { client } = onFile;
     const keys = this.keySets.for(client);

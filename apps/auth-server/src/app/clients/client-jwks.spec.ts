@@ -13,7 +13,9 @@ describe('registering keys for private_key_jwt (RFC 7591 jwks / jwks_uri)', () =
 
   it('refuses a private key, naming the private members', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    await expect(validatePublicJwks({ keys: [await exportJWK(privateKey)] })).rejects.toThrow(/private or symmetric key material \(d\) refused/);
+    await expect(validatePublicJwks({ keys: [await exportJWK(privateKey)] })).rejects.toThrow(
+      /private or symmetric key material \(d\) refused/,
+    );
     const rsa = await generateKeyPair('RS256', { extractable: true });
     await expect(validatePublicJwks({ keys: [await exportJWK(rsa.privateKey)] })).rejects.toThrow(/\(d, p, q, dp, dq, qi\)/);
   });

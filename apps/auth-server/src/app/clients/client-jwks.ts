@@ -29,7 +29,9 @@ export async function validatePublicJwks(input: unknown): Promise<PublicJwkSet> 
     const jwk = key as Record<string, unknown>;
     const secretMembers = PRIVATE_MEMBERS.filter((m) => m in jwk);
     if (secretMembers.length || jwk['kty'] === 'oct') {
-      throw new Error(`${where}: private or symmetric key material (${secretMembers.join(', ') || 'kty oct'}) refused; register public keys only`);
+      throw new Error(
+        `${where}: private or symmetric key material (${secretMembers.join(', ') || 'kty oct'}) refused; register public keys only`,
+      );
     }
     const kty = String(jwk['kty']);
     if (!(kty in SUPPORTED)) throw new Error(`${where}: kty must be RSA, EC (P-256) or OKP (Ed25519)`);
@@ -38,7 +40,8 @@ export async function validatePublicJwks(input: unknown): Promise<PublicJwkSet> 
     if (jwk['alg'] !== undefined && !isSigningAlg(jwk['alg']) && jwk['alg'] !== 'Ed25519') {
       throw new Error(`${where}: alg must be RS256, PS256, ES256 or EdDSA (Ed25519)`);
     }
-    if (kty === 'RSA' && Buffer.from(String(jwk['n'] ?? ''), 'base64url').length < 256) throw new Error(`${where}: RSA keys must be at least 2048 bits`);
+    if (kty === 'RSA' && Buffer.from(String(jwk['n'] ?? ''), 'base64url').length < 256)
+      throw new Error(`${where}: RSA keys must be at least 2048 bits`);
     const alg = typeof jwk['alg'] === 'string' ? jwk['alg'] : { RSA: 'RS256', EC: 'ES256', OKP: 'EdDSA' }[kty];
     try {
       await importJWK(jwk as JWK, alg);

@@ -48,7 +48,10 @@ export async function generateSigningKeyPair(alg: SigningAlg): Promise<{ publicK
  * form (the thumbprint function sorts). Never a private member, whatever the input holds.
  */
 export function publicJwkOf(key: KeyObject | Record<string, unknown>): Record<string, string> {
-  const jwk = ('export' in key && typeof key.export === 'function' ? (key as KeyObject).export({ format: 'jwk' }) : key) as Record<string, unknown>;
+  const jwk = ('export' in key && typeof key.export === 'function' ? (key as KeyObject).export({ format: 'jwk' }) : key) as Record<
+    string,
+    unknown
+  >;
   const kty = String(jwk['kty']);
   const members = PUBLIC_MEMBERS[kty];
   if (!members) throw new Error(`unsupported key type ${kty}`);

@@ -4,7 +4,14 @@ import { calculateJwkThumbprint } from 'jose';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { KeyEncryption } from './key-encryption';
-import { DEFAULT_SIGNING_ALG, generateSigningKeyPair, isSigningAlg, publicJwkOf, SIGNING_ALGS, type SigningAlg } from './signing-algorithms';
+import {
+  DEFAULT_SIGNING_ALG,
+  generateSigningKeyPair,
+  isSigningAlg,
+  publicJwkOf,
+  SIGNING_ALGS,
+  type SigningAlg,
+} from './signing-algorithms';
 import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
 
 export interface ActiveSigningKey {
@@ -83,7 +90,9 @@ export class SigningKeyService implements OnModuleInit {
   /** RFC 7517 JWK Set: every active key and every retired key that still has unexpired tokens. */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
     const rows = await this.keys.published(now);
-    return { keys: rows.map((row) => ({ ...publicJwkOf(row.publicJwk), kty: row.publicJwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })) };
+    return {
+      keys: rows.map((row) => ({ ...publicJwkOf(row.publicJwk), kty: row.publicJwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })),
+    };
   }
 
   /**
