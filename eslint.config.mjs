@@ -63,7 +63,6 @@ export default [
           paths: [
             { name: '@playground/testing', message: 'Test harness: import it only from *.spec.ts and test/ files.' },
             { name: '@playground/database/testing', message: 'Test harness: import it only from *.spec.ts and test/ files.' },
-            { name: '@playground/bearer-auth/testing', message: 'Test double: import it only from *.spec.ts and test/ files.' },
           ],
         },
       ],

@@ -1,30 +1,3 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
-// ES2022, spec-compliant SWC output (Nx's loader defaults to ES5 loose mode; see the helper).
-const modernSwcOutput = require('../../tools/webpack/modern-swc-output');
+const appWebpackConfig = require('../../tools/webpack/app-config');
 
-module.exports = {
-  output: {
-    path: join(__dirname, '../../dist/apps/archival-service'),
-    clean: true,
-    ...(process.env.NODE_ENV !== 'production' && {
-      devtoolModuleFilenameTemplate: '[absolute-resource-path]',
-    }),
-  },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'swc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      // Types are checked once for the whole workspace by `npm run typecheck` (CI); a checker per
-      // build only slows `npm start` down.
-      typeCheckOptions: false,
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: true,
-      sourceMap: true,
-    }),
-    modernSwcOutput(),
-  ],
-};
+module.exports = appWebpackConfig('archival-service');

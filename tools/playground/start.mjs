@@ -170,7 +170,7 @@ function startPostgres() {
   });
   // initdb and the server are chatty; show what matters, keep the rest for a failure report.
   const chatter = [];
-  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$/;
+  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$|runs from|system user|copying|was removed/;
   const filter = (line) => (important.test(line) ? line : (chatter.push(line), null));
   prefixLines(postgres.stdout, 'postgres', 34, filter);
   prefixLines(postgres.stderr, 'postgres', 34, filter);

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { createArchivalApp } from '../src/app/bootstrap';
 import { RunProcessor } from '../src/app/runs/run-processor.service';
 import { RunsService } from '../src/app/runs/runs.service';
-import { StubAuthServer, StubMsSystem } from './support/stubs';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
+import { StubMsSystem } from './support/stubs';
 
 interface RunJson {
   id: string;
@@ -23,7 +24,7 @@ const ATTEMPTS = 3;
 describe('archival-service (in-process on real Postgres; stub auth-server and ms-system on loopback)', () => {
   let db: TestDatabase;
   let pg: Client;
-  let auth: StubAuthServer;
+  let auth: FakeAuthServer;
   let ms: StubMsSystem;
   const apps: NestFastifyApplication[] = [];
   let app: NestFastifyApplication;
@@ -32,7 +33,7 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
   async function boot(env: Record<string, string> = {}): Promise<{ app: NestFastifyApplication; base: string }> {
     Object.assign(process.env, {
       DATABASE_URL: db.url,
-      AUTH_SERVER_URL: auth.url,
+      AUTH_SERVER_URL: auth.issuer,
       MS_SYSTEM_URL: ms.url,
       ARCHIVAL_CLIENT_ID: CLIENT.clientId,
       ARCHIVAL_CLIENT_SECRET: CLIENT.clientSecret,
@@ -86,8 +87,7 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
     db = await createTestDatabase('archival_e2e');
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    auth = new StubAuthServer(CLIENT);
-    await auth.start();
+    auth = await startFakeAuthServer({ clients: { [CLIENT.clientId]: CLIENT.clientSecret } });
     ms = new StubMsSystem(auth);
     await ms.start();
     ({ app, base } = await boot());
@@ -148,10 +148,10 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
   });
 
   it('one token serves many runs', async () => {
-    const tokensBefore = auth.tokenRequests;
+    const tokensBefore = auth.tokenRequests.length;
     for (let i = 0; i < 3; i++) expect((await waitForRun((await trigger()).body.id)).status).toBe('succeeded');
-    expect(auth.tokenRequests).toBe(tokensBefore);
-    expect(auth.tokenRequests).toBe(1);
+    expect(auth.tokenRequests.length).toBe(tokensBefore);
+    expect(auth.tokenRequests.length).toBe(1);
   });
 
   it('GET /runs lists runs latest first; GET /runs/:id answers 404 for unknown and 400 for non-UUID ids', async () => {
@@ -306,12 +306,12 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
 
     it('a revoked token: ms-system answers 401, the manager gets a new token once and the run succeeds', async () => {
       await waitForRun((await trigger()).body.id);
-      const tokensBefore = auth.tokenRequests;
+      const tokensBefore = auth.tokenRequests.length;
       const unauthorizedBefore = ms.unauthorized;
       auth.revokeAll();
       const run = await waitForRun((await trigger()).body.id);
       expect(run).toMatchObject({ status: 'succeeded', countriesArchived: 249 });
-      expect(auth.tokenRequests).toBe(tokensBefore + 1);
+      expect(auth.tokenRequests.length).toBe(tokensBefore + 1);
       expect(ms.unauthorized).toBe(unauthorizedBefore + 1);
     });
   });

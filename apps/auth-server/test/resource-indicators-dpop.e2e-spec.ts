@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader } from 'jose';
-import { specDpopKey, type SpecDpopKey } from '@playground/bearer-auth/testing';
+import { specDpopKey, type SpecDpopKey } from '@playground/testing';
 import { DpopKey, PrivateKeyJwtAuthenticator } from '@playground/token-client';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';

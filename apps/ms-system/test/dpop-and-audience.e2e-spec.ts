@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { specDpopKey, type SpecDpopKey } from '@playground/bearer-auth/testing';
+import { specDpopKey, type SpecDpopKey } from '@playground/testing';
 import { startMsSystem, type MsSystemUnderTest } from './support/ms-system';
 
 const RESOURCE = 'http://localhost:8091/ms-system';

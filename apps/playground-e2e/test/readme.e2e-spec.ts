@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createPlayground, type Playground } from './support/playground';
+import { usePlayground } from './support/playground';
 
 const root = resolve(__dirname, '../../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
@@ -106,22 +106,14 @@ function compare(step: Step, output: string): string[] {
 }
 
 describe('README walkthrough', () => {
-  let playground: Playground;
+  // The README names ms-system http://localhost:8091/ms-system; here it listens elsewhere, and
+  // its resource indicator follows (both sides read MS_SYSTEM_RESOURCE).
+  const current = usePlayground((playground) => {
+    const resource = { MS_SYSTEM_RESOURCE: playground.url('ms-system') };
+    return { 'auth-server': resource, 'ms-system': resource };
+  });
   const steps = walkthroughSteps(readme);
   const beyond = walkthroughSteps(readme, 'Beyond shared secrets');
-
-  beforeAll(async () => {
-    playground = await createPlayground();
-    // The README names ms-system http://localhost:8091/ms-system; here it listens elsewhere, and
-    // its resource indicator follows (both sides read MS_SYSTEM_RESOURCE).
-    const resource = { MS_SYSTEM_RESOURCE: playground.url('ms-system') };
-    await playground.start('auth-server', resource);
-    await Promise.all([playground.start('ms-system', resource), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await playground?.close();
-  }, 60_000);
 
   it('has the seed steps: 401 without a token, a token, 200 AUSTRALIA with it', () => {
     expect(steps.length).toBeGreaterThanOrEqual(3);
@@ -153,6 +145,7 @@ describe('README walkthrough', () => {
   });
 
   it('serves Swagger UI and the OpenAPI document of each app where the README says', async () => {
+    const playground = current();
     for (const app of ['auth-server', 'ms-system', 'archival-service'] as const) {
       const base = playground.url(app);
       expect(readme).toContain(base.replace(/http:\/\/127\.0\.0\.1:\d+/, `http://localhost:${{ 'auth-server': 8085, 'ms-system': 8091, 'archival-service': 8282 }[app]}`) + '/docs');
@@ -169,6 +162,7 @@ describe('README walkthrough', () => {
   });
 
   it('answers every step as the README shows', async () => {
+    const playground = current();
     const all = [...steps, ...beyond];
     // The README's URLs, pointed at this test's ports.
     const here = (text: string) =>

@@ -1,13 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TerminusModule } from '@nestjs/terminus';
-import { DatabaseModule } from '@playground/database';
+import { DatabaseHealthModule, DatabaseModule } from '@playground/database';
 import { loadConfig, loggerParams } from '@playground/http-kit';
 import { TokenClientModule } from '@playground/token-client';
 import { LoggerModule } from 'nestjs-pino';
 import { ARCHIVAL_CONFIG, archivalConfigSchema, type ArchivalConfig } from './config';
 import { MsSystemCountriesClient } from './countries/ms-system-countries.client';
-import { HealthController } from './health/health.controller';
 import { CreateArchiveTables1763892000000 } from './migrations/1763892000000-create-archive-tables';
 import { ArchiveRunEntity, ArchivedCountryEntity } from './runs/archive-run.entity';
 import { ArchiveScheduler } from './runs/archive-scheduler.service';
@@ -33,7 +31,7 @@ class ConfigModule {}
       entities: [ArchiveRunEntity, ArchivedCountryEntity],
       migrations: [CreateArchiveTables1763892000000],
     }),
-    TerminusModule,
+    DatabaseHealthModule,
     ScheduleModule.forRoot(),
     TokenClientModule.registerAsync({
       inject: [ARCHIVAL_CONFIG],
@@ -52,7 +50,7 @@ class ConfigModule {}
       }),
     }),
   ],
-  controllers: [RunsController, HealthController],
+  controllers: [RunsController],
   providers: [RunsRepository, RunProcessor, RunsService, ArchiveScheduler, MsSystemCountriesClient],
 })
 export class AppModule {}

@@ -1,13 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '@playground/http-kit';
+import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
-import { setupSwagger } from './swagger';
 
 export const BASE_PATH = '/archival-service';
 
-/** The app as `main.ts` runs it, and as the e2e tests boot it in-process. */
+/**
+ * The archival-service app, unstarted: the shared `createApp` (Fastify, pino, the one error
+ * filter) plus Swagger UI at `/archival-service/docs`. main.ts and the e2e tests both use it.
+ */
 export async function createArchivalApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: 'archival-service' });
-  setupSwagger(app);
+  setupApiDocs(app, { title: 'archival-service', description: 'Scheduled client-credentials client: archives ms-system countries per schedule slot.' });
   return app;
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeAuthServer } from '@playground/testing';
 
 /** A loopback HTTP server that can be stopped and started again on the same port. */
 class StubServer {
@@ -36,59 +37,6 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-/**
- * The auth-server as archival-service sees it: RFC 8414 metadata and a client-credentials token
- * endpoint (client_secret_basic only). Tokens are opaque strings it remembers, so tests can revoke them.
- */
-export class StubAuthServer {
-  readonly basePath = '/ms-auth-server';
-  tokenRequests = 0;
-  readonly validTokens = new Set<string>();
-  private readonly http = new StubServer((req, res, body) => this.handle(req, res, body));
-
-  constructor(private readonly credentials: { clientId: string; clientSecret: string }) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.http.port}${this.basePath}`;
-  }
-
-  start(): Promise<void> {
-    return this.http.start();
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  revokeAll(): void {
-    this.validTokens.clear();
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === `${this.basePath}/.well-known/oauth-authorization-server`) {
-      return json(res, 200, { issuer: this.url, token_endpoint: `${this.url}/oauth2/token` });
-    }
-    if (path === `${this.basePath}/oauth2/token` && req.method === 'POST') {
-      this.tokenRequests++;
-      // RFC 6749 §2.3.1: both halves are form-urlencoded inside the Basic credentials.
-      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      const [id = '', secret = ''] = Buffer.from(basic, 'base64')
-        .toString('utf8')
-        .split(':')
-        .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-      const ok = id === this.credentials.clientId && secret === this.credentials.clientSecret;
-      if (!ok || new URLSearchParams(body).get('grant_type') !== 'client_credentials') {
-        return json(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
-      }
-      const token = `stub-token-${this.tokenRequests}-${Math.random().toString(36).slice(2)}`;
-      this.validTokens.add(token);
-      return json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 14400, scope: 'country.read' }, { 'cache-control': 'no-store' });
-    }
-    json(res, 404, { error: 'not_found' });
-  }
-}
-
 export interface PageRequest {
   page: number;
   size: number;
@@ -97,7 +45,7 @@ export interface PageRequest {
 
 /**
  * ms-system's `GET /ms-system/country?page&size` over `count` made-up countries, protected by
- * the stub auth-server's tokens. `failWith` makes the next requests answer an error status.
+ * the fake authorization server's tokens (@playground/testing). `failWith` makes the next requests answer an error status.
  */
 export class StubMsSystem {
   readonly basePath = '/ms-system';
@@ -111,7 +59,7 @@ export class StubMsSystem {
   private readonly http = new StubServer((req, res) => this.handle(req, res));
 
   constructor(
-    private readonly auth: StubAuthServer,
+    private readonly auth: FakeAuthServer,
     count = 249,
   ) {
     this.countries = Array.from({ length: count }, (_, i) => {
@@ -136,7 +84,7 @@ export class StubMsSystem {
     const url = new URL(req.url ?? '/', 'http://stub');
     if (url.pathname !== `${this.basePath}/country`) return json(res, 404, { error: 'not_found' });
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !this.auth.validTokens.has(token)) {
+    if (!token || !this.auth.isActive(token)) {
       this.unauthorized++;
       return json(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { DatabaseHealthModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { ProductionSecretsGuard } from './clients/production-guard.service';
 import { AuthServerConfigModule } from './config.module';
-import { HealthModule } from './health/health.module';
 import { CatchAllContentTypeParser } from './http/form-content-types';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { KeysModule } from './keys/keys.module';
@@ -33,7 +33,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     RevocationModule,
     RevocationsFeedModule,
     MetadataModule,
-    HealthModule,
+    DatabaseHealthModule,
   ],
   providers: [CatchAllContentTypeParser, ProductionSecretsGuard],
 })

@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createApp } from '@playground/http-kit';
+import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
 import { BASE_PATH, REALM } from './config';
 
@@ -10,14 +9,6 @@ import { BASE_PATH, REALM } from './config';
  */
 export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('auth-server')
-      .setDescription('OAuth 2.0 client-credentials authorization server of the playground')
-      .addBasicAuth()
-      .build(),
-  );
-  SwaggerModule.setup(`${BASE_PATH.slice(1)}/docs`, app, document);
+  setupApiDocs(app, { title: 'auth-server', description: 'OAuth 2.0 client-credentials authorization server of the playground', auth: 'basic' });
   return app;
 }

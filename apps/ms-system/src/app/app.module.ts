@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { BearerAuthModule, InMemoryDpopReplayCache } from '@playground/bearer-auth';
-import { DatabaseModule } from '@playground/database';
+import { DatabaseHealthModule, DatabaseModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { CountriesModule } from './countries/countries.module';
 import { Country } from './countries/country.entity';
 import { CreateCountries1732300000000 } from './countries/migrations/1732300000000-create-countries';
 import { MS_SYSTEM_CONFIG, type MsSystemConfig } from './config';
 import { MsSystemConfigModule } from './config.module';
-import { HealthModule } from './health/health.module';
 import { ProtectionModule } from './protection/protection.module';
 import { DpopProofs1764420000000 } from './protection/migrations/1764420000000-dpop-proofs';
 import { PostgresDpopReplayCache } from './protection/dpop-proof.repository';
@@ -43,7 +42,8 @@ import { protectedResourceMetadataUrl, ProtectedResourceMetadataRoute } from './
       }),
     }),
     CountriesModule,
-    HealthModule,
+    // Health checks the database only, not the auth-server: see DatabaseHealthController.
+    DatabaseHealthModule,
   ],
   providers: [ProtectedResourceMetadataRoute],
 })

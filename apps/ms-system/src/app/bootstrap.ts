@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createApp } from '@playground/http-kit';
+import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
 import { BASE_PATH, REALM } from './config';
 
@@ -10,14 +9,10 @@ import { BASE_PATH, REALM } from './config';
  */
 export async function createMsSystemApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ms-system')
-      .setDescription('Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup(`${BASE_PATH.slice(1)}/docs`, app, document);
+  setupApiDocs(app, {
+    title: 'ms-system',
+    description: 'Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.',
+    auth: 'bearer',
+  });
   return app;
 }

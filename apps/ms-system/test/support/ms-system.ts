@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, type TestDatabase } from '@playground/testing';
 import { createMsSystemApp } from '../../src/app/bootstrap';
-import { startFakeAuthServer, type FakeAuthServer } from '@playground/bearer-auth/testing';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 
 export interface MsSystemUnderTest {
   app: NestFastifyApplication;

@@ -1,2 +1,4 @@
 export * from './lib/postgres-server';
 export * from './lib/database.module';
+export * from './lib/health/database-health.module';
+export * from './lib/pg-pool';

@@ -1,7 +1,7 @@
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import type { AuditService } from '../audit/audit.service';
 import type { ClientAuthMethodName, RegisteredClient } from '../clients/client';
-import type { ClientRepository } from '../clients/client.repository';
+import type { ClientRepository } from '../clients/client.repository.port';
 import type { SecretHasher } from './secret-hasher';
 import { SecretVerificationCache } from './secret-verification-cache';
 import type { OAuthRequest } from '../http/oauth-request';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
 import type { ClientAuthMethodName, RegisteredClient } from '../clients/client';
-import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository';
+import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { isScopeToken } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, SIGNING_ALGS } from '../keys/signing-algorithms';
 import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
 import { validateJwksUri, validatePublicJwks } from './client-jwks';
-import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
+import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
 import { SecretHasher } from '../client-auth/secret-hasher';
 import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
 import { isResourceIndicator } from '../resources/resource-indicator';
@@ -16,8 +17,6 @@ export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 
   jwks?: unknown;
 }
 
-/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** Client administration (the CLI, the seed): create, list, rotate a secret, disable. */
 @Injectable()
@@ -150,7 +149,7 @@ export class ClientAdminService {
     if (!usesKeys && (client.jwks || client.jwksUri)) throw new Error('keys are only for clients that authenticate by private_key_jwt');
     if (!isSigningAlg(client.tokenSigningAlg)) throw new Error(`alg: one of ${SIGNING_ALGS.join(', ')}`);
     if (!TOKEN_FORMATS.includes(client.tokenFormat)) throw new Error(`token format: one of ${TOKEN_FORMATS.join(', ')}`);
-    if (client.scopes.some((s) => !SCOPE_TOKEN.test(s))) throw new Error('scopes: RFC 6749 §3.3 scope tokens');
+    if (client.scopes.some((s) => !isScopeToken(s))) throw new Error('scopes: RFC 6749 §3.3 scope tokens');
     if (!Number.isInteger(client.tokenLifetimeSeconds) || client.tokenLifetimeSeconds <= 0) {
       throw new Error('token lifetime: a positive number of seconds');
     }

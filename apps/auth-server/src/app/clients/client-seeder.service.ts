@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository';
+import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
 import { ClientAdminService } from './client-admin.service';
 import { SecretHasher } from '../client-auth/secret-hasher';
 import { SERVICE_CLIENT_PKJWT_PUBLIC_JWK, seededClients } from './seeded-clients';

@@ -5,34 +5,9 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { ClientEntity } from '../persistence/entities';
 import type { SigningAlg } from '../keys/signing-algorithms';
 import type { ClientAuthMethodName, NewClient, PublicJwkSet, RegisteredClient, TokenFormatName } from './client';
+import type { ClientRepository } from './client.repository.port';
 
-/** Persistence port for clients; TypeORM stays behind it. */
-export interface ClientRepository {
-  /**
-   * The client and its secret hashes (for verification only), or undefined: the current one (null
-   * for a client without a secret) and, inside its grace period, the previous one.
-   */
-  findWithSecretHash(
-    clientId: string,
-  ): Promise<{ client: RegisteredClient; secretHash: string | null; previousSecretHash?: string; previousSecretExpiresAt?: Date } | undefined>;
-  find(clientId: string): Promise<RegisteredClient | undefined>;
-  list(): Promise<RegisteredClient[]>;
-  /** Inserts unless the id exists; says whether it inserted. */
-  insertIfAbsent(client: NewClient, secretHash: string | null): Promise<boolean>;
-  /**
-   * Replaces the secret hash and bumps `secret_version`; false if there is no such client. With
-   * `graceUntil`, the hash it replaces stays valid until then (two live secrets).
-   */
-  replaceSecret(clientId: string, secretHash: string, graceUntil?: Date): Promise<boolean>;
-  /** Replaces the registered keys of a private_key_jwt client; false if there is no such client. */
-  replaceKeys(clientId: string, keys: { jwks: PublicJwkSet | null; jwksUri: string | null }): Promise<boolean>;
-  disable(clientId: string): Promise<boolean>;
-  /** Every scope registered for an enabled client, sorted, once each (RFC 8414 `scopes_supported`). */
-  registeredScopes(): Promise<string[]>;
-}
-
-export const CLIENT_REPOSITORY = Symbol('CLIENT_REPOSITORY');
-
+/** The `clients` table (TypeORM adapter of ClientRepository). */
 @Injectable()
 export class TypeOrmClientRepository implements ClientRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}

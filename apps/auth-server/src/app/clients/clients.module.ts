@@ -4,7 +4,8 @@ import { ClientSecretsModule } from '../client-auth/client-secrets.module';
 import { ClientEntity } from '../persistence/entities';
 import { ClientAdminService } from './client-admin.service';
 import { ClientSeeder } from './client-seeder.service';
-import { CLIENT_REPOSITORY, TypeOrmClientRepository } from './client.repository';
+import { TypeOrmClientRepository } from './client.repository';
+import { CLIENT_REPOSITORY } from './client.repository.port';
 
 /** Registered clients: storage, administration and the seed. */
 @Module({

@@ -3,7 +3,7 @@ import { AccessDeniedError, type IntrospectionResponse } from '@playground/oauth
 import type { RegisteredClient } from '../clients/client';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { requireParam } from '../http/form-parameters';
-import type { StoredToken } from '../tokens/token.repository';
+import type { StoredToken } from '../tokens/token.repository.port';
 import { TokenService } from '../tokens/token.service';
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -42,15 +42,11 @@ export class IntrospectionService {
     return this.toResponse(stored);
   }
 
-  authorize(caller: RegisteredClient): void {
+  private authorize(caller: RegisteredClient): void {
     // §4: the endpoint must be protected, or it becomes a token-scanning oracle.
     if (!caller.mayIntrospect) {
       throw new AccessDeniedError('the client is not allowed to introspect tokens', { reason: `${caller.clientId} may not introspect` });
     }
-  }
-
-  async describe(token: string): Promise<IntrospectionResponse> {
-    return this.toResponse(await this.tokens.find(token));
   }
 
   private toResponse(stored: StoredToken | undefined): IntrospectionResponse {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DPOP_SIGNING_ALGS, type AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
-import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository';
+import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { ASSERTION_ALGS } from '../client-auth/client-assertion';
 import { SIGNING_ALGS } from '../keys/signing-algorithms';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import type { RegisteredClient } from '../clients/client';
 import { requireParam } from '../http/form-parameters';
-import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
+import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository.port';
 import { TokenService } from '../tokens/token.service';
 
 /**

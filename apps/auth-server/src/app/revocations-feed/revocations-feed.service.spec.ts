@@ -1,7 +1,7 @@
 import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contracts';
 import type { ClientAuthenticator } from '../client-auth/client-authenticator.service';
 import { aClient } from '../testing/fixtures';
-import type { TokenRepository } from '../tokens/token.repository';
+import type { TokenRepository } from '../tokens/token.repository.port';
 import { RevocationsFeedService } from './revocations-feed.service';
 
 describe('JWT revocation feed cursor (docs/adr/0002)', () => {

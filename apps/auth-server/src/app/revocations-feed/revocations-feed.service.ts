@@ -3,7 +3,7 @@ import { AccessDeniedError, InvalidRequestError } from '@playground/oauth-contra
 import { ClientAuthenticator, type ClientAuthEndpoint } from '../client-auth/client-authenticator.service';
 import type { RegisteredClient } from '../clients/client';
 import type { OAuthRequest } from '../http/oauth-request';
-import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository';
+import { TOKEN_REPOSITORY, type TokenRepository } from '../tokens/token.repository.port';
 
 export interface RevocationsFeedResponse {
   revocations: Array<{ jti: string; exp: number }>;

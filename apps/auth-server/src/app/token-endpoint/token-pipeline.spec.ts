@@ -1,6 +1,7 @@
 import { InvalidDpopProofError, InvalidTargetError, UnsupportedGrantTypeError } from '@playground/oauth-contracts';
 import { aClient } from '../testing/fixtures';
 import type { DpopProofStep } from './dpop-proof.step';
+import type { GrantContext } from './grants/grant';
 import type { GrantRegistry } from './grants/grant-registry';
 import type { ResourceIndicators } from './resource-indicators';
 import { TokenPipeline } from './token-pipeline';
@@ -8,7 +9,7 @@ import { TokenPipeline } from './token-pipeline';
 describe('token endpoint own steps: DPoP proof → (client authentication) → grant lookup → resource → grant handler', () => {
   const client = aClient();
   const response = { access_token: 't', token_type: 'Bearer' as const, expires_in: 1, scope: 's' };
-  const handler = { grantType: 'client_credentials', handle: jest.fn(async () => response) };
+  const handler = { grantType: 'client_credentials', parameters: ['scope'], handle: jest.fn(async (_context: GrantContext) => response) };
   const grants = { lookup: jest.fn(() => handler) };
   const dpop = { thumbprint: jest.fn(async (): Promise<string | undefined> => undefined) };
   const resources = { audience: jest.fn(async (_client: unknown, requested: string[]) => (requested.length ? requested : undefined)) };
@@ -22,7 +23,12 @@ describe('token endpoint own steps: DPoP proof → (client authentication) → g
     const params = { grant_type: 'client_credentials', scope: 'a' };
     await expect(pipeline.run(client, params)).resolves.toBe(response);
     expect(grants.lookup).toHaveBeenCalledWith(params, client);
-    expect(handler.handle).toHaveBeenCalledWith({ client, params, audience: undefined, jkt: undefined });
+    expect(handler.handle).toHaveBeenCalledWith({ client, params: { scope: 'a' }, audience: undefined, jkt: undefined });
+  });
+
+  it('hands the grant only the parameters it declares (RFC 6749 §3.2: others are ignored)', async () => {
+    await pipeline.run(client, { grant_type: 'client_credentials', client_secret: 's', audience: 'x' });
+    expect({ ...handler.handle.mock.calls[0][0].params }).toEqual({});
   });
 
   it('stops at the grant lookup: no handler runs for an unsupported grant', async () => {
@@ -38,7 +44,7 @@ describe('token endpoint own steps: DPoP proof → (client authentication) → g
     expect(extras).toEqual({ resources: ['urn:a', 'urn:b'], jkt: undefined });
     await pipeline.run(client, { grant_type: 'client_credentials' }, extras);
     expect(resources.audience).toHaveBeenCalledWith(client, ['urn:a', 'urn:b']);
-    expect(handler.handle).toHaveBeenCalledWith({ client, params: { grant_type: 'client_credentials' }, audience: ['urn:a', 'urn:b'], jkt: undefined });
+    expect(handler.handle).toHaveBeenCalledWith({ client, params: {}, audience: ['urn:a', 'urn:b'], jkt: undefined });
   });
 
   it('RFC 8707 §2: a refused resource → invalid_target, no token', async () => {

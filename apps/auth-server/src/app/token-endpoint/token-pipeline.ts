@@ -30,7 +30,7 @@ export interface TokenRequestExtras {
  *   3. a client registered with `--require-dpop` without a proof → invalid_request;
  *   4. grant lookup (supported? allowed for this client?);
  *   5. resource indicators → the token's audience (invalid_target);
- *   6. grant handler (scope check, token issued, bound and stored).
+ *   6. grant handler, given only the parameters it declares (scope check, token issued, bound and stored).
  * Any step throws an OAuthError; the one exception filter turns it into §5.2 JSON.
  */
 @Injectable()
@@ -52,6 +52,8 @@ export class TokenPipeline {
     }
     const grant = this.grants.lookup(params, client);
     const audience = await this.resources.audience(client, extras.resources);
-    return grant.handle({ client, params, audience, jkt: extras.jkt });
+    const declared: Record<string, string> = Object.create(null);
+    for (const name of grant.parameters) if (params[name] !== undefined) declared[name] = params[name];
+    return grant.handle({ client, params: declared, audience, jkt: extras.jkt });
   }
 }

@@ -1,34 +1,21 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBasicAuth, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import type { TokenResponse } from '@playground/oauth-contracts';
-import { ClientAuthenticator, type ClientAuthEndpoint } from '../client-auth/client-authenticator.service';
-import { NoStore } from '../http/no-store';
+import { OAuthEndpointController } from '../http/oauth-endpoint';
 import { TokenPipeline } from './token-pipeline';
 
-/** The token insert confirms the client in the same statement (TokenService.issue). */
-const TOKEN_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/token', confirmsClient: true, repeatable: ['resource'] };
-
-@ApiTags('oauth2')
-@Controller('oauth2/token')
-export class TokenController {
-  constructor(
-    private readonly clientAuth: ClientAuthenticator,
-    private readonly pipeline: TokenPipeline,
-  ) {}
-
-  @Post()
-  @HttpCode(200)
-  @NoStore()
-  @ApiOperation({ summary: 'RFC 6749 §4.4 client credentials grant' })
-  @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBasicAuth()
-  @ApiResponse({ status: 200, description: '{"access_token","token_type":"Bearer"|"DPoP","expires_in","scope"}, Cache-Control: no-store' })
-  @ApiResponse({ status: 400, description: 'invalid_request, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_dpop_proof' })
-  @ApiResponse({ status: 401, description: 'invalid_client' })
-  async token(@Req() request: FastifyRequest): Promise<TokenResponse> {
-    const requestUrl = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
-    const extras = await this.pipeline.prepare({ headers: request.headers, body: request.body, requestUrl });
-    return this.clientAuth.run(request, TOKEN_ENDPOINT, (client, params) => this.pipeline.run(client, params, extras));
-  }
-}
+/** RFC 6749 §3.2: (DPoP proof) → form → authenticated client → grant lookup → resource → grant handler. */
+export class TokenController extends OAuthEndpointController({
+  path: 'oauth2/token',
+  // The token insert confirms the client in the same statement (TokenService.issue).
+  confirmsClient: true,
+  // RFC 8707 §2: `resource` may repeat.
+  repeatable: ['resource'],
+  summary: 'RFC 6749 §4.4 client credentials grant',
+  responses: {
+    200: '{"access_token","token_type":"Bearer"|"DPoP","expires_in","scope"}, Cache-Control: no-store',
+    400: 'invalid_request, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_dpop_proof',
+    401: 'invalid_client',
+  },
+  steps: TokenPipeline,
+  prepare: (pipeline, request) =>
+    pipeline.prepare({ headers: request.headers, body: request.body, requestUrl: `${request.protocol}://${request.host}${request.url.split('?')[0]}` }),
+  run: (pipeline, client, params, extras) => pipeline.run(client, params, extras),
+}) {}

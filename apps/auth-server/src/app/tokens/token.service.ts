@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientChangedError, type ClientConfirmation } from '../client-auth/client-changed.error';
 import type { RegisteredClient } from '../clients/client';
 import { TOKEN_FORMAT_LIST, type TokenFormat } from './token-format';
-import { TOKEN_REPOSITORY, type StoredToken, type TokenRepository } from './token.repository';
+import { TOKEN_REPOSITORY, type StoredToken, type TokenRepository } from './token.repository.port';
 
 export interface IssuedAccessToken {
   accessToken: string;

@@ -3,7 +3,8 @@ import { KeysModule } from '../keys/keys.module';
 import { TOKEN_FORMAT_LIST } from './token-format';
 import { JwtTokenFormat } from './token-formats/jwt.format';
 import { OpaqueTokenFormat } from './token-formats/opaque.format';
-import { TOKEN_REPOSITORY, TypeOrmTokenRepository } from './token.repository';
+import { TypeOrmTokenRepository } from './token.repository';
+import { TOKEN_REPOSITORY } from './token.repository.port';
 import { TokenService } from './token.service';
 
 /** Token formats, token storage and the service that issues and finds tokens. */

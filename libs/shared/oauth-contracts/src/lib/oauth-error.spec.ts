@@ -1,5 +1,5 @@
 import { InvalidClientError, InvalidRequestError, OAuthError, ServerError, UnsupportedTokenTypeError } from './oauth-error';
-import { parseScope } from './wire';
+import { isScopeToken, parseScope } from './wire';
 
 describe('OAuthError: RFC 6749 §5.2 error bodies', () => {
   it('serialises to exactly {error, error_description}, never the logged reason', () => {
@@ -34,5 +34,19 @@ describe('parseScope (RFC 6749 §3.3: space-delimited)', () => {
     [null, []],
   ])('%p → %p', (input, expected) => {
     expect(parseScope(input)).toEqual(expected);
+  });
+});
+
+describe('isScopeToken (RFC 6749 §3.3 scope-token)', () => {
+  it.each([
+    ['country.read', true],
+    ['urn:x:y', true],
+    ['a b', false],
+    ['"quoted"', false],
+    ['back\\slash', false],
+    ['', false],
+    ['é', false],
+  ])('%p → %p', (scope, expected) => {
+    expect(isScopeToken(scope)).toBe(expected);
   });
 });

@@ -106,3 +106,11 @@ export interface ProtectedResourceMetadata {
 export function parseScope(scope: string | undefined | null): string[] {
   return (scope ?? '').split(' ').filter((s) => s.length > 0);
 }
+
+/** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )` — printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** True when `scope` is one RFC 6749 §3.3 scope-token (what a client may register or request). */
+export function isScopeToken(scope: string): boolean {
+  return SCOPE_TOKEN.test(scope);
+}

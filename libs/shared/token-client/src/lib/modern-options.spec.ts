@@ -1,12 +1,12 @@
 import { generateKeyPair, exportJWK, jwtVerify, decodeProtectedHeader, calculateJwkThumbprint, EmbeddedJWK, importJWK } from 'jose';
 import { createHash } from 'node:crypto';
-import { startStubAuthorizationServer, type StubAuthorizationServer } from '../testing/stub-authorization-server';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 import { TokenProtocolError } from './errors';
 import { JWT_BEARER_ASSERTION_TYPE } from './private-key-jwt';
 import { ClientCredentialsTokenManager, type TokenManagerOptions } from './token-manager';
 
 describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (RFC 9449)', () => {
-  let stub: StubAuthorizationServer;
+  let stub: FakeAuthServer;
   let privateJwk: Record<string, unknown>;
   let publicJwk: Record<string, unknown>;
 
@@ -15,7 +15,7 @@ describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (
     privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'k1', alg: 'ES256' };
     publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
   });
-  beforeEach(async () => (stub = await startStubAuthorizationServer('/ms-auth-server')));
+  beforeEach(async () => (stub = await startFakeAuthServer()));
   afterEach(() => stub.close());
 
   const manager = (options: Partial<TokenManagerOptions>) =>

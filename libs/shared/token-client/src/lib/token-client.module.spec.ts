@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { startStubAuthorizationServer, type StubAuthorizationServer } from '../testing/stub-authorization-server';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 import { TokenClientModule } from './token-client.module';
 import { ClientCredentialsTokenManager } from './token-manager';
 
@@ -15,8 +15,8 @@ class Caller {
 }
 
 describe('TokenClientModule', () => {
-  let stub: StubAuthorizationServer;
-  beforeEach(async () => (stub = await startStubAuthorizationServer()));
+  let stub: FakeAuthServer;
+  beforeEach(async () => (stub = await startFakeAuthServer()));
   afterEach(() => stub.close());
 
   it('provides one token manager built from injected configuration', async () => {

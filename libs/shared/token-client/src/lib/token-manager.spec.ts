@@ -1,15 +1,15 @@
 import { freePort } from '@playground/database/testing';
-import { startStubAuthorizationServer, type StubAuthorizationServer } from '../testing/stub-authorization-server';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 import { ClientCredentialsRejectedError, TokenEndpointUnavailableError } from './errors';
 import { ClientCredentialsTokenManager, type TokenManagerOptions } from './token-manager';
 
 describe('ClientCredentialsTokenManager', () => {
-  let stub: StubAuthorizationServer;
+  let stub: FakeAuthServer;
   let clock: number;
   let logs: string[];
 
   beforeEach(async () => {
-    stub = await startStubAuthorizationServer('/ms-auth-server');
+    stub = await startFakeAuthServer();
     clock = Date.UTC(2026, 10, 23, 10, 0, 0);
     logs = [];
   });

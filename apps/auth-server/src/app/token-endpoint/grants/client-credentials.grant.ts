@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidScopeError, parseScope, type TokenResponse } from '@playground/oauth-contracts';
+import { InvalidScopeError, isScopeToken, parseScope, type TokenResponse } from '@playground/oauth-contracts';
 import { TokenService } from '../../tokens/token.service';
 import type { GrantContext, GrantHandler } from './grant';
-
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * RFC 6749 §4.4 client credentials. No scope requested → every scope registered for the client
@@ -14,6 +11,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
   readonly grantType = 'client_credentials';
+  /** §4.4.2: `scope` is the only parameter of this grant besides `grant_type`. */
+  readonly parameters = ['scope'] as const;
 
   constructor(private readonly tokens: TokenService) {}
 
@@ -27,7 +26,7 @@ export class ClientCredentialsGrant implements GrantHandler {
   grantedScopes(registered: string[], requested: string | undefined): string[] {
     if (requested === undefined || requested.trim() === '') return [...registered];
     const wanted = Array.from(new Set(parseScope(requested)));
-    const unknown = wanted.filter((scope) => !SCOPE_TOKEN.test(scope) || !registered.includes(scope));
+    const unknown = wanted.filter((scope) => !isScopeToken(scope) || !registered.includes(scope));
     if (unknown.length) {
       throw new InvalidScopeError('the requested scope is invalid, unknown, or not allowed for this client', {
         reason: `scope(s) not registered: ${unknown.map((s) => s.slice(0, 40)).join(' ').slice(0, 200)}`,

@@ -4,7 +4,7 @@ import type { GrantHandler } from './grant';
 import { GrantRegistry } from './grant-registry';
 
 describe('grant lookup step (RFC 6749 §5.2)', () => {
-  const handler: GrantHandler = { grantType: 'client_credentials', handle: jest.fn() };
+  const handler: GrantHandler = { grantType: 'client_credentials', parameters: ['scope'], handle: jest.fn() };
   const registry = new GrantRegistry([handler]);
 
   it('finds the handler of a supported grant the client is registered for', () => {

@@ -4,7 +4,7 @@ import type { RegisteredClient } from '../../clients/client';
 export interface GrantContext {
   /** Already authenticated. */
   client: RegisteredClient;
-  /** The form parameters (one string each); a grant reads only the ones it defines. */
+  /** Only the parameters the grant declares (one string each, absent when not sent). */
   params: Record<string, string>;
   /** RFC 8707: the resources the token is meant for (already validated); undefined: none asked for. */
   audience?: string[];
@@ -15,6 +15,11 @@ export interface GrantContext {
 /** One grant type. It knows no HTTP: an authenticated client in, a token response out. */
 export interface GrantHandler {
   readonly grantType: string;
+  /**
+   * The form parameters this grant reads, besides `grant_type` and client authentication. The
+   * token endpoint hands it those and nothing else (unknown parameters are ignored, RFC 6749 §3.2).
+   */
+  readonly parameters: readonly string[];
   handle(context: GrantContext): Promise<TokenResponse>;
 }
 

@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startFakeAuthServer, type FakeAuthServer } from '../../test-support/fake-auth-server';
-import { specDpopKey, type SpecDpopKey } from '../../test-support/dpop-proofs';
-import { startProtectedApp } from '../../test-support/protected-app';
+import { specDpopKey, startFakeAuthServer, type FakeAuthServer, type SpecDpopKey } from '@playground/testing';
+import { startProtectedApp } from '../../testing/protected-app';
 import type { TokenValidationMode } from '../bearer-auth.options';
 import { RevocationList } from '../revocation/revocation-list';
 

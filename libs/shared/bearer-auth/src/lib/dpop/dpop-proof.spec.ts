@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { DPOP_SIGNING_ALGS } from '@playground/oauth-contracts';
-import { specDpopKey, type SpecDpopKey } from '../../test-support/dpop-proofs';
+import { specDpopKey, type SpecDpopKey } from '@playground/testing';
 import { accessTokenHash, DpopProofError, verifyDpopProof, withoutQueryAndFragment } from './dpop-proof';
 
 describe('verifyDpopProof (RFC 9449 §4.3), one check at a time', () => {

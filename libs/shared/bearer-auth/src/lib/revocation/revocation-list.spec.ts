@@ -1,4 +1,4 @@
-import { startFakeAuthServer, type FakeAuthServer } from '../../test-support/fake-auth-server';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 import { resolveOptions, type BearerAuthOptions, type TokenValidationMode } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
 import { IntrospectionTokenVerifier } from '../verifiers/introspection-token.verifier';

@@ -1,6 +1,6 @@
 import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
 import { BearerError } from '@playground/oauth-contracts';
-import { startFakeAuthServer, type FakeAuthServer } from '../../test-support/fake-auth-server';
+import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
 import { resolveOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
 import { JwtTokenVerifier } from './jwt-token.verifier';
