@@ -121,6 +121,7 @@ teardown() {
   podman image prune -f --filter "label=$label" >/dev/null 2>&1 || true
   if [ "${PURGE:-0}" = 1 ]; then
     podman rmi -f $(podman images -q --filter "label=$label") "$node_image" "$pg_image" "$base" >/dev/null 2>&1 || true
+    # …and the untagged layers they leave (the build cache): asked for, so every dangling image.
     podman image prune -f >/dev/null 2>&1 || true
     rm -rf "$work"
   fi

@@ -44,18 +44,8 @@ export interface RegisteredClient {
 }
 
 /** What is needed to register a client; the secret is hashed before it reaches storage. */
-export interface NewClient {
-  clientId: string;
-  authMethods: ClientAuthMethodName[];
-  grantTypes: string[];
-  tokenFormat: TokenFormatName;
-  scopes: string[];
-  mayIntrospect: boolean;
-  tokenLifetimeSeconds: number;
-  allowedResources?: string[] | null;
-  requireDpop?: boolean;
-  tokenSigningAlg?: SigningAlg;
-  jwks?: PublicJwkSet | null;
-  jwksUri?: string | null;
-  seeded?: boolean;
-}
+export type NewClient = Pick<
+  RegisteredClient,
+  'clientId' | 'authMethods' | 'grantTypes' | 'tokenFormat' | 'scopes' | 'mayIntrospect' | 'tokenLifetimeSeconds'
+> &
+  Partial<Pick<RegisteredClient, 'tokenSigningAlg' | 'jwks' | 'jwksUri' | 'allowedResources' | 'requireDpop'>> & { seeded?: boolean };

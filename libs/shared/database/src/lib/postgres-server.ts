@@ -214,7 +214,10 @@ export function placeServer(
   if (binariesReachable && dataReachable) return { library, dataDir };
 
   const systemDir = resolve(env['EMBEDDED_PG_SYSTEM_DIR'] || DEFAULT_EMBEDDED_SYSTEM_DIR);
-  const id = createHash('sha256').update(realpathSync(dirname(dataDir))).update(basename(dataDir)).digest('hex');
+  const id = createHash('sha256')
+    .update(realpathSync(dirname(dataDir)))
+    .update(basename(dataDir))
+    .digest('hex');
   const home = join(systemDir, `${basename(workspaceRoot())}-${id.slice(0, 12)}`);
   mkdirSync(home, { recursive: true, mode: 0o755 });
   if (!canReach(ids, home, '-x')) {
@@ -237,7 +240,16 @@ function serverUserIds(log: (line: string) => void): { uid: number; gid: number 
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     log('creating the system user postgres: PostgreSQL refuses to run as root');
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     return { uid: id('-u'), gid: id('-g') };
   }
 }

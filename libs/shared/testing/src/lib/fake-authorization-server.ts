@@ -40,10 +40,6 @@ export interface FakeAuthServer {
   onResource: (n: number, request: RecordedRequest) => FakeReply;
   /** Last Authorization header seen on introspection. */
   lastIntrospectionAuth?: string;
-  /** What metadata announces as `access_token_signing_alg_values_supported` (absent when undefined). */
-  accessTokenAlgs?: string[];
-  /** More public keys for the JWKS (tokens signed with other algorithms). */
-  extraKeys: JWK[];
   /** Signs a JWT access token the way the real auth-server does (RFC 9068). */
   jwt(claims?: Partial<JWTPayload & { client_id: string; scope: string }>, header?: Record<string, unknown>): Promise<string>;
   /** Registers an opaque token that introspection reports as active. */
@@ -56,6 +52,10 @@ export interface FakeAuthServer {
   /** Stops listening (connections dropped); `start()` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** What metadata announces as `access_token_signing_alg_values_supported` (absent when undefined). */
+  accessTokenAlgs?: string[];
+  /** More public keys for the JWKS (tokens signed with other algorithms). */
+  extraKeys: JWK[];
   /** Make introspection slow (ms) or fail. */
   introspectionDelayMs: number;
   down: boolean;
@@ -89,7 +89,6 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     metadataRequests: [],
     tokenRequests: [],
     resourceRequests: [],
-    extraKeys: [],
     onToken: (n, request) => {
       const clientId = options.clients ? authenticated(request, options.clients) : 'service-client-jwt';
       if (clientId === undefined) return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
@@ -99,6 +98,7 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     },
     onResource: () => ({ status: 200, body: { ok: true } }),
     introspectionDelayMs: 0,
+    extraKeys: [],
     down: false,
     async jwt(claims = {}, header = {}) {
       const now = Math.floor(Date.now() / 1000);
