@@ -122,6 +122,18 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
     expect(reply.text).toContain('swagger-ui');
   });
 
+  it('describes the three OAuth endpoints in OpenAPI: POST with Basic auth, 200 and 401', async () => {
+    const spec = (await (await fetch(`${server.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown>; security?: unknown[] } }>;
+    };
+    for (const endpoint of ['token', 'introspect', 'revoke']) {
+      const post = spec.paths[`/ms-auth-server/oauth2/${endpoint}`]?.post;
+      expect(post).toBeDefined();
+      expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401']));
+      expect(post?.security).toEqual([{ basic: [] }]);
+    }
+  });
+
   it('answers an unknown path with a JSON 404', async () => {
     const reply = await call(`${server.baseUrl}/nope`);
     expect(reply.status).toBe(404);

@@ -29,7 +29,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     client = aClient();
     cache = new SecretVerificationCache(aConfig());
     const secretMethods = [ClientSecretBasicMethod, ClientSecretPostMethod].map((Method) => new Method(hasher as unknown as SecretHasher, cache));
-    authenticator = new ClientAuthenticator(secretMethods, repository as unknown as ClientRepository, audit as unknown as AuditService, {
+    authenticator = new ClientAuthenticator(audit as unknown as AuditService, secretMethods, repository as unknown as ClientRepository, {
       ISSUER: 'https://as.example/ms-auth-server',
     });
   });
@@ -181,7 +181,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
         present: (request: { issuer: string; endpointUrl: string }) => (seen.push([request.issuer, request.endpointUrl]), undefined),
         verify: async () => false,
       };
-      const withProbe = new ClientAuthenticator([assertion], repository as unknown as ClientRepository, audit as unknown as AuditService, {
+      const withProbe = new ClientAuthenticator(audit as unknown as AuditService, [assertion], repository as unknown as ClientRepository, {
         ISSUER: 'https://as.example/ms-auth-server',
       });
       await failure(withProbe.withClient({ headers: {}, params: {} }, { path: '/oauth2/introspect' }, async () => undefined));

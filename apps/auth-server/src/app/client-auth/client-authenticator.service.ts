@@ -54,9 +54,9 @@ const MAX_ATTEMPTS = 3;
 @Injectable()
 export class ClientAuthenticator {
   constructor(
+    private readonly audit: AuditService,
     @Inject(CLIENT_AUTH_METHOD_LIST) private readonly methods: ClientAuthMethod[],
     @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
-    private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: Pick<AuthServerConfig, 'ISSUER'>,
   ) {}
 
