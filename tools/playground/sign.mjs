@@ -16,7 +16,9 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 
 const [command, ...args] = process.argv.slice(2);
 const usage = () => {
-  process.stderr.write('usage: sign.mjs assertion <client_id> <key-file> <issuer> | dpop-key <file> | dpop <key-file> <METHOD> <url> [token]\n');
+  process.stderr.write(
+    'usage: sign.mjs assertion <client_id> <key-file> <issuer> | dpop-key <file> | dpop <key-file> <METHOD> <url> [token]\n',
+  );
   process.exit(2);
 };
 const readKey = (file) => JSON.parse(readFileSync(file, 'utf8'));

@@ -4,7 +4,15 @@ import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader } from 'jose';
 import { specDpopKey, type SpecDpopKey } from '@playground/testing';
 import { DpopKey, PrivateKeyJwtAuthenticator } from '@playground/token-client';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
-import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import {
+  basic,
+  createTestDatabase,
+  postForm,
+  SEEDED,
+  startAuthServer,
+  type TestAuthServer,
+  type TestDatabase,
+} from './support/auth-server';
 
 const MS_SYSTEM = 'http://localhost:8091/ms-system';
 const REPORTS = 'urn:playground:reports';
@@ -23,8 +31,12 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     tokenUrl = `${server.baseUrl}/oauth2/token`;
     key = await specDpopKey();
     const admin = server.app.get(ClientAdminService);
-    await admin.create({ clientId: 'reports-only', scopes: ['country.read'], tokenFormat: 'jwt', allowedResources: [REPORTS] }).then(({ secret }) => (reportsOnly.secret = secret ?? ''));
-    await admin.create({ clientId: 'dpop-only', scopes: ['country.read'], tokenFormat: 'opaque', requireDpop: true }).then(({ secret }) => (dpopOnly.secret = secret ?? ''));
+    await admin
+      .create({ clientId: 'reports-only', scopes: ['country.read'], tokenFormat: 'jwt', allowedResources: [REPORTS] })
+      .then(({ secret }) => (reportsOnly.secret = secret ?? ''));
+    await admin
+      .create({ clientId: 'dpop-only', scopes: ['country.read'], tokenFormat: 'opaque', requireDpop: true })
+      .then(({ secret }) => (dpopOnly.secret = secret ?? ''));
   });
   afterAll(async () => {
     await server?.close();
@@ -53,7 +65,13 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     });
 
     it('§2: resource may repeat → aud lists them all', async () => {
-      const reply = await postForm(tokenUrl, jwtClient([['resource', MS_SYSTEM], ['resource', REPORTS]]));
+      const reply = await postForm(
+        tokenUrl,
+        jwtClient([
+          ['resource', MS_SYSTEM],
+          ['resource', REPORTS],
+        ]),
+      );
       expect(reply.status).toBe(200);
       expect(decodeJwt(reply.body.access_token).aud).toEqual([MS_SYSTEM, REPORTS]);
       expect((await introspect(reply.body.access_token)).aud).toEqual([MS_SYSTEM, REPORTS]);
@@ -78,15 +96,38 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     });
 
     it('a client limited with --resources gets invalid_target for any other registered resource', async () => {
-      const ok = await postForm(tokenUrl, [['grant_type', 'client_credentials'], ['resource', REPORTS]], { authorization: basic(reportsOnly.id, reportsOnly.secret) });
+      const ok = await postForm(
+        tokenUrl,
+        [
+          ['grant_type', 'client_credentials'],
+          ['resource', REPORTS],
+        ],
+        { authorization: basic(reportsOnly.id, reportsOnly.secret) },
+      );
       expect(ok.status).toBe(200);
-      const refused = await postForm(tokenUrl, [['grant_type', 'client_credentials'], ['resource', MS_SYSTEM]], { authorization: basic(reportsOnly.id, reportsOnly.secret) });
+      const refused = await postForm(
+        tokenUrl,
+        [
+          ['grant_type', 'client_credentials'],
+          ['resource', MS_SYSTEM],
+        ],
+        { authorization: basic(reportsOnly.id, reportsOnly.secret) },
+      );
       expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ error: 'invalid_target', error_description: 'the requested resource is unknown or not allowed for this client' });
+      expect(refused.body).toEqual({
+        error: 'invalid_target',
+        error_description: 'the requested resource is unknown or not allowed for this client',
+      });
     });
 
     it('other parameters still may not repeat', async () => {
-      const reply = await postForm(tokenUrl, jwtClient([['scope', 'country.read'], ['scope', 'customer.read']]));
+      const reply = await postForm(
+        tokenUrl,
+        jwtClient([
+          ['scope', 'country.read'],
+          ['scope', 'customer.read'],
+        ]),
+      );
       expect(reply.status).toBe(400);
       expect(reply.body.error).toBe('invalid_request');
     });
@@ -100,12 +141,33 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
       expect(decodeJwt(reply.body.access_token).cnf).toEqual({ jkt: key.jkt });
       expect(key.jkt).toBe(await calculateJwkThumbprint(key.publicJwk, 'sha256'));
       const active = await introspect(reply.body.access_token);
-      expect(Object.keys(active).sort()).toEqual(['active', 'aud', 'client_id', 'cnf', 'exp', 'iat', 'iss', 'jti', 'nbf', 'scope', 'sub', 'token_type']);
+      expect(Object.keys(active).sort()).toEqual([
+        'active',
+        'aud',
+        'client_id',
+        'cnf',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'nbf',
+        'scope',
+        'sub',
+        'token_type',
+      ]);
       expect(active).toMatchObject({ token_type: 'DPoP', cnf: { jkt: key.jkt } });
     });
 
     it('an opaque token is bound too: the thumbprint is stored and introspection shows it', async () => {
-      const reply = await postForm(tokenUrl, [['grant_type', 'client_credentials'], ['client_id', SEEDED.opaque.id], ['client_secret', SEEDED.opaque.secret]], { dpop: await proof() });
+      const reply = await postForm(
+        tokenUrl,
+        [
+          ['grant_type', 'client_credentials'],
+          ['client_id', SEEDED.opaque.id],
+          ['client_secret', SEEDED.opaque.secret],
+        ],
+        { dpop: await proof() },
+      );
       expect(reply.body.token_type).toBe('DPoP');
       expect(await introspect(reply.body.access_token)).toMatchObject({ token_type: 'DPoP', cnf: { jkt: key.jkt } });
     });
@@ -149,10 +211,18 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
   it('all three at once: service-client-pkjwt, private_key_jwt, ES256, DPoP-bound, for ms-system', async () => {
     const assertion = await new PrivateKeyJwtAuthenticator('service-client-pkjwt', { privateJwk: PKJWT_KEY }).parameters(ISSUER);
     const dpop = await DpopKey.generate();
-    const reply = await postForm(tokenUrl, { grant_type: 'client_credentials', resource: MS_SYSTEM, ...assertion }, { dpop: await dpop.proof({ htm: 'POST', htu: tokenUrl }) });
+    const reply = await postForm(
+      tokenUrl,
+      { grant_type: 'client_credentials', resource: MS_SYSTEM, ...assertion },
+      { dpop: await dpop.proof({ htm: 'POST', htu: tokenUrl }) },
+    );
     expect(reply.status).toBe(200);
     expect(reply.body.token_type).toBe('DPoP');
     expect(decodeProtectedHeader(reply.body.access_token).alg).toBe('ES256');
-    expect(decodeJwt(reply.body.access_token)).toMatchObject({ aud: MS_SYSTEM, client_id: 'service-client-pkjwt', cnf: { jkt: await calculateJwkThumbprint(dpop.publicJwk) } });
+    expect(decodeJwt(reply.body.access_token)).toMatchObject({
+      aud: MS_SYSTEM,
+      client_id: 'service-client-pkjwt',
+      cnf: { jkt: await calculateJwkThumbprint(dpop.publicJwk) },
+    });
   });
 });

@@ -34,7 +34,9 @@ describe('ms-system: RFC 9728 metadata, RFC 8707 audience, RFC 9449 DPoP over HT
   it('a DPoP-bound token for ms-system with a fresh proof → {"code":"AUS","name":"AUSTRALIA"}', async () => {
     const token = await one.auth.jwt({ scope: 'country.read', aud: RESOURCE, cnf: { jkt: key.jkt } });
     const url = `${one.url}/country/code/AUS`;
-    const response = await fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: await key.proof({ htm: 'GET', htu: url, accessToken: token }) } });
+    const response = await fetch(url, {
+      headers: { authorization: `DPoP ${token}`, dpop: await key.proof({ htm: 'GET', htu: url, accessToken: token }) },
+    });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('{"code":"AUS","name":"AUSTRALIA"}');
   });

@@ -32,10 +32,16 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
     });
     const privateJwk = JSON.parse(readFileSync(KEY_FILE, 'utf8'));
     const clientKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
-    config = await oidc.discovery(new URL(playground.url('auth-server')), 'service-client-pkjwt', undefined, oidc.PrivateKeyJwt({ key: clientKey, kid: privateJwk.kid }), {
-      algorithm: 'oauth2',
-      execute: [oidc.allowInsecureRequests],
-    });
+    config = await oidc.discovery(
+      new URL(playground.url('auth-server')),
+      'service-client-pkjwt',
+      undefined,
+      oidc.PrivateKeyJwt({ key: clientKey, kid: privateJwk.kid }),
+      {
+        algorithm: 'oauth2',
+        execute: [oidc.allowInsecureRequests],
+      },
+    );
     dpopKeys = await oidc.randomDPoPKeyPair('ES256');
     dpop = oidc.getDPoPHandle(config, dpopKeys);
   }, 120_000);
@@ -61,7 +67,9 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
     expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(claims).toMatchObject({ client_id: 'service-client-pkjwt', aud: MS_SYSTEM_RESOURCE, cnf: { jkt: expect.any(String) } });
 
-    const response = await oidc.fetchProtectedResource(config, token.access_token, new URL(aus()), 'GET', undefined, undefined, { DPoP: dpop });
+    const response = await oidc.fetchProtectedResource(config, token.access_token, new URL(aus()), 'GET', undefined, undefined, {
+      DPoP: dpop,
+    });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('{"code":"AUS","name":"AUSTRALIA"}');
   });
@@ -70,7 +78,10 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
     const token = await tokenFor(MS_SYSTEM_RESOURCE);
     const response = await fetch(aus(), { headers: { authorization: `Bearer ${token.access_token}` } });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'a DPoP-bound access token must be sent with the DPoP scheme' });
+    expect(await response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'a DPoP-bound access token must be sent with the DPoP scheme',
+    });
     expect(response.headers.get('www-authenticate')).toContain('DPoP realm="ms-system", error="invalid_token"');
   });
 
@@ -85,7 +96,9 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
 
   it('…and 401 to a token requested for another resource (urn:playground:reports)', async () => {
     const token = await tokenFor(REPORTS);
-    const response = await fetch(aus(), { headers: { authorization: `DPoP ${token.access_token}`, dpop: await handmadeProof(aus(), token.access_token) } });
+    const response = await fetch(aus(), {
+      headers: { authorization: `DPoP ${token.access_token}`, dpop: await handmadeProof(aus(), token.access_token) },
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'the access token is meant for another resource' });
   });
@@ -97,7 +110,13 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
     ['a wrong htm', { htm: 'POST' }, 'invalid_dpop_proof'],
   ])('401 to %s', async (_name, override, error) => {
     const token = await tokenFor(MS_SYSTEM_RESOURCE);
-    const proof = await new SignJWT({ htm: 'GET', htu: aus(), ath: createHash('sha256').update(token.access_token).digest('base64url'), iat: Math.floor(Date.now() / 1000), ...override })
+    const proof = await new SignJWT({
+      htm: 'GET',
+      htu: aus(),
+      ath: createHash('sha256').update(token.access_token).digest('base64url'),
+      iat: Math.floor(Date.now() / 1000),
+      ...override,
+    })
       .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: await exportJWK(dpopKeys.publicKey) })
       .setJti(randomUUID())
       .sign(dpopKeys.privateKey);
@@ -110,7 +129,12 @@ describe('beyond shared secrets: private_key_jwt + resource + DPoP (built apps, 
     const reply = await fetch(`${playground.url('auth-server')}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'user-client-opaque', client_secret: 'user-client-secret', scope: 'country.read' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'user-client-opaque',
+        client_secret: 'user-client-secret',
+        scope: 'country.read',
+      }),
     });
     const { access_token } = (await reply.json()) as { access_token: string };
     const response = await fetch(aus(), { headers: { authorization: `Bearer ${access_token}` } });

@@ -27,7 +27,8 @@ export class ResourceRegistry implements OnApplicationBootstrap {
 
   /** Registers a resource indicator; true if it was new. Throws on a value RFC 8707 refuses. */
   async register(resource: string): Promise<boolean> {
-    if (!isResourceIndicator(resource)) throw new Error(`resource "${resource.slice(0, 80)}": an absolute URI without a fragment (RFC 8707 §2)`);
+    if (!isResourceIndicator(resource))
+      throw new Error(`resource "${resource.slice(0, 80)}": an absolute URI without a fragment (RFC 8707 §2)`);
     const inserted = await this.repository.insert(resource);
     this.cached = undefined;
     return inserted;

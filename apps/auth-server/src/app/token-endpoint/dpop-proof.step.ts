@@ -60,7 +60,8 @@ export class DpopProofStep implements OnModuleDestroy {
       throw error;
     }
     const key = createHash('sha256').update(`${proof.jkt}:${proof.jti}`).digest();
-    if (!(await this.replays.firstUse(key, proof.staleAt))) throw new InvalidDpopProofError('the DPoP proof was already used', { reason: 'replayed jti' });
+    if (!(await this.replays.firstUse(key, proof.staleAt)))
+      throw new InvalidDpopProofError('the DPoP proof was already used', { reason: 'replayed jti' });
     return proof.jkt;
   }
 

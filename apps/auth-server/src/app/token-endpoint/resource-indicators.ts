@@ -20,10 +20,14 @@ export class ResourceIndicators {
     if (requested.length > 10) throw new InvalidTargetError('too many resource parameters');
     const malformed = requested.find((resource) => !isResourceIndicator(resource));
     if (malformed !== undefined) {
-      throw new InvalidTargetError('a resource must be an absolute URI without a fragment', { reason: `malformed resource (${malformed.length} chars)` });
+      throw new InvalidTargetError('a resource must be an absolute URI without a fragment', {
+        reason: `malformed resource (${malformed.length} chars)`,
+      });
     }
     const registered = await this.registry.registered();
-    const refused = requested.find((resource) => !registered.has(resource) || (client.allowedResources !== null && !client.allowedResources.includes(resource)));
+    const refused = requested.find(
+      (resource) => !registered.has(resource) || (client.allowedResources !== null && !client.allowedResources.includes(resource)),
+    );
     if (refused !== undefined) {
       throw new InvalidTargetError('the requested resource is unknown or not allowed for this client', {
         reason: `resource ${refused.slice(0, 200)} for ${client.clientId}`,

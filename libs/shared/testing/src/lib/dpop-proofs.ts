@@ -5,7 +5,10 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type Crypt
 export interface SpecDpopKey {
   publicJwk: JWK;
   jkt: string;
-  proof(claims: { htm: string; htu: string; accessToken?: string } & Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
+  proof(
+    claims: { htm: string; htu: string; accessToken?: string } & Record<string, unknown>,
+    header?: Record<string, unknown>,
+  ): Promise<string>;
 }
 
 export async function specDpopKey(alg = 'ES256'): Promise<SpecDpopKey> {

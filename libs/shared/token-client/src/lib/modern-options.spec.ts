@@ -19,7 +19,12 @@ describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (
   afterEach(() => stub.close());
 
   const manager = (options: Partial<TokenManagerOptions>) =>
-    new ClientCredentialsTokenManager({ authServerUrl: stub.issuer, clientId: 'service-client-pkjwt', retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 }, ...options });
+    new ClientCredentialsTokenManager({
+      authServerUrl: stub.issuer,
+      clientId: 'service-client-pkjwt',
+      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+      ...options,
+    });
   const form = (n = 0) => Object.fromEntries(new URLSearchParams(stub.tokenRequests[n].body));
 
   it('private_key_jwt: no Authorization header; a signed assertion with iss = sub = client_id, aud = issuer, fresh jti each request', async () => {
@@ -29,8 +34,15 @@ describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (
     await tokens.getAccessToken();
     expect(stub.tokenRequests[0].headers.authorization).toBeUndefined();
     const body = form();
-    expect(body).toMatchObject({ grant_type: 'client_credentials', client_id: 'service-client-pkjwt', client_assertion_type: JWT_BEARER_ASSERTION_TYPE });
-    const { payload, protectedHeader } = await jwtVerify(body['client_assertion'], await importJWK(publicJwk, 'ES256'), { issuer: 'service-client-pkjwt', audience: stub.issuer });
+    expect(body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: 'service-client-pkjwt',
+      client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+    });
+    const { payload, protectedHeader } = await jwtVerify(body['client_assertion'], await importJWK(publicJwk, 'ES256'), {
+      issuer: 'service-client-pkjwt',
+      audience: stub.issuer,
+    });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: 'k1' });
     expect(payload.sub).toBe('service-client-pkjwt');
     expect((payload.exp as number) - (payload.iat as number)).toBeLessThanOrEqual(300);
@@ -44,7 +56,10 @@ describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (
 
   it('resource: each indicator sent as its own `resource` parameter', async () => {
     await manager({ clientSecret: 's', resource: ['http://localhost:8091/ms-system', 'urn:playground:reports'] }).getAccessToken();
-    expect(new URLSearchParams(stub.tokenRequests[0].body).getAll('resource')).toEqual(['http://localhost:8091/ms-system', 'urn:playground:reports']);
+    expect(new URLSearchParams(stub.tokenRequests[0].body).getAll('resource')).toEqual([
+      'http://localhost:8091/ms-system',
+      'urn:playground:reports',
+    ]);
   });
 
   it('DPoP: a proof at the token endpoint; the resource call gets `DPoP <token>` and a proof with ath, a new one each time', async () => {
@@ -59,7 +74,11 @@ describe('token manager: private_key_jwt (RFC 7523), resource (RFC 8707), DPoP (
     const [first, second] = stub.resourceRequests;
     expect(first.headers.authorization).toBe('DPoP bound-token');
     const { payload: atResource } = await jwtVerify(first.headers['dpop'] as string, EmbeddedJWK, { typ: 'dpop+jwt' });
-    expect(atResource).toMatchObject({ htm: 'GET', htu: `${stub.origin}/resource`, ath: createHash('sha256').update('bound-token').digest('base64url') });
+    expect(atResource).toMatchObject({
+      htm: 'GET',
+      htu: `${stub.origin}/resource`,
+      ath: createHash('sha256').update('bound-token').digest('base64url'),
+    });
     expect(decodeJwtId(second.headers['dpop'] as string)).not.toBe(atResource.jti);
     // The same key throughout: the one the token is bound to.
     expect(await calculateJwkThumbprint(decodeProtectedHeader(second.headers['dpop'] as string).jwk as never)).toBe(

@@ -25,7 +25,9 @@ describe('verifyDpopProof (RFC 9449 §4.3), one check at a time', () => {
   it('accepts every announced algorithm (ES256, EdDSA, PS256, RS256)', async () => {
     for (const alg of DPOP_SIGNING_ALGS) {
       const other = await specDpopKey(alg);
-      await expect(verifyDpopProof(await other.proof({ htm: 'GET', htu, accessToken }), expectation({ jkt: other.jkt }))).resolves.toBeDefined();
+      await expect(
+        verifyDpopProof(await other.proof({ htm: 'GET', htu, accessToken }), expectation({ jkt: other.jkt })),
+      ).resolves.toBeDefined();
     }
   });
 
@@ -65,9 +67,9 @@ describe('verifyDpopProof (RFC 9449 §4.3), one check at a time', () => {
   });
 
   it('§4.3 step 9: htu must be the request URL, query and fragment ignored', async () => {
-    expect((await refused(key.proof({ htm: 'GET', htu: 'http://localhost:8091/ms-system/country/code/FRA', accessToken }))).description).toBe(
-      'the DPoP proof is for another URL',
-    );
+    expect(
+      (await refused(key.proof({ htm: 'GET', htu: 'http://localhost:8091/ms-system/country/code/FRA', accessToken }))).description,
+    ).toBe('the DPoP proof is for another URL');
     const withQuery = await key.proof({ htm: 'GET', htu: `${htu}?x=1#f`, accessToken });
     await expect(verifyDpopProof(withQuery, expectation({ htu: `${htu}?page=2` }))).resolves.toBeDefined();
     expect(withoutQueryAndFragment('HTTP://LOCALHOST:80/a/./b?q#f')).toBe('http://localhost/a/b');
@@ -75,13 +77,17 @@ describe('verifyDpopProof (RFC 9449 §4.3), one check at a time', () => {
 
   it('§4.3 step 11: iat at most 60 s in the past and 10 s in the future', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect((await refused(key.proof({ htm: 'GET', htu, accessToken, iat: now - 61 }))).description).toBe('the DPoP proof is stale or from the future');
+    expect((await refused(key.proof({ htm: 'GET', htu, accessToken, iat: now - 61 }))).description).toBe(
+      'the DPoP proof is stale or from the future',
+    );
     await refused(key.proof({ htm: 'GET', htu, accessToken, iat: now + 11 }));
     await expect(verifyDpopProof(await key.proof({ htm: 'GET', htu, accessToken, iat: now - 59 }), expectation())).resolves.toBeDefined();
   });
 
   it('§4.3 step 10: ath must be the SHA-256 of the presented access token', async () => {
-    expect((await refused(key.proof({ htm: 'GET', htu, accessToken: 'another-token' }))).description).toBe('the DPoP proof is for another access token');
+    expect((await refused(key.proof({ htm: 'GET', htu, accessToken: 'another-token' }))).description).toBe(
+      'the DPoP proof is for another access token',
+    );
     await refused(key.proof({ htm: 'GET', htu }));
   });
 

@@ -30,7 +30,8 @@ export class DpopProofVerifier {
   }
 
   async verify(request: DpopRequest, token: string, client: AuthenticatedClient): Promise<void> {
-    if (!client.jkt) throw new InvalidTokenError('the access token is not DPoP-bound', { reason: 'DPoP scheme with a bearer token' }).onScheme('DPoP');
+    if (!client.jkt)
+      throw new InvalidTokenError('the access token is not DPoP-bound', { reason: 'DPoP scheme with a bearer token' }).onScheme('DPoP');
     if (request.proofs.length !== 1) {
       throw new DpopProofRefusedError('send exactly one DPoP proof', { reason: `${request.proofs.length} DPoP headers` });
     }
