@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the three playground apps; the compose file picks the app with `command`:
+# One image for the playground apps (and the flow console); the compose file picks the app with `command`:
 #   docker build -t oauth2-playground .
 #   docker run --rm -e DATABASE_URL=… -p 8091:8091 oauth2-playground node dist/apps/ms-system/main.js
 # Stages: deps (full install, cached on the lockfile) → build (Nx + SWC) → prod-deps
@@ -14,7 +14,7 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=true
 COPY . .
-RUN npx nx run-many -t build -p auth-server ms-system archival-service
+RUN npx nx run-many -t build -p auth-server ms-system archival-service console
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
@@ -34,5 +34,5 @@ COPY package.json ./
 # Files owned by root, process run as the image's unprivileged `node` user: the app cannot
 # rewrite its own code.
 USER node
-EXPOSE 8085 8091 8282
+EXPOSE 8085 8091 8282 8080
 CMD ["node", "dist/apps/auth-server/main.js"]

@@ -29,6 +29,7 @@ const scopeRules = [
   { sourceTag: 'scope:auth-server', onlyDependOnLibsWithTags: ['scope:auth-server', 'scope:shared'] },
   { sourceTag: 'scope:ms-system', onlyDependOnLibsWithTags: ['scope:ms-system', 'scope:shared'] },
   { sourceTag: 'scope:archival', onlyDependOnLibsWithTags: ['scope:archival', 'scope:shared'] },
+  { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 

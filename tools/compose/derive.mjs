@@ -34,6 +34,11 @@ const published = {};
 const builtImages = new Map();
 const missing = [];
 for (const [name, service] of Object.entries(doc.services)) {
+  if (service.profiles !== undefined) {
+    // Opt-in services (`--profile …`, e.g. Prometheus) are not part of a plain `up`: left out.
+    delete doc.services[name];
+    continue;
+  }
   if (service.build !== undefined && builtImages.has(service.image)) {
     // Several services share one built image (the compose file's `x-app`): build it once.
     delete service.build;

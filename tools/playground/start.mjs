@@ -2,15 +2,16 @@
 //
 //   1. builds the three apps for production with Nx (cached after the first run) while the
 //      embedded PostgreSQL starts (skipped when DATABASE_URL or PGHOST points at your own);
-//   2. starts auth-server, then ms-system and archival-service, as `node dist/apps/<app>/main.js`,
-//      each log line prefixed with the app's name;
+//   2. starts the flow console, then auth-server, then ms-system and archival-service, as
+//      `node dist/apps/<app>/main.js`, each log line prefixed with the app's name; the apps send
+//      their OpenTelemetry traces to the console (OTEL_EXPORTER_OTLP_ENDPOINT, unless you set it);
 //   3. waits until every /health answers 200, then prints the walkthrough with the real URLs;
 //   4. on Ctrl-C / SIGTERM stops the apps first, then PostgreSQL, and exits: no process is left.
 //
 // A plain Node script on purpose: it needs no build of its own, so PostgreSQL can initialise
 // while Nx builds. Options: `--no-build` (or PLAYGROUND_SKIP_BUILD=1) runs what is in dist/;
 // `--watch` (`npm run dev`) keeps webpack watching and restarts an app when its bundle changes.
-// Ports: AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
+// Ports: CONSOLE_PORT, AUTH_SERVER_PORT, MS_SYSTEM_PORT, ARCHIVAL_SERVICE_PORT, EMBEDDED_PG_PORT.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, watchFile } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -30,11 +31,12 @@ const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 const port = (name, fallback) => Number(env[name] ?? fallback);
 const apps = [
+  { name: 'console', port: port('CONSOLE_PORT', 8080), basePath: '/console', color: 32 },
   { name: 'auth-server', port: port('AUTH_SERVER_PORT', 8085), basePath: '/ms-auth-server', color: 36 },
   { name: 'ms-system', port: port('MS_SYSTEM_PORT', 8091), basePath: '/ms-system', color: 35 },
   { name: 'archival-service', port: port('ARCHIVAL_SERVICE_PORT', 8282), basePath: '/archival-service', color: 33 },
 ];
-const [authServer, msSystem, archival] = apps;
+const [flowConsole, authServer, msSystem, archival] = apps;
 const publicUrl = (app) => `http://localhost:${app.port}${app.basePath}`;
 const bundle = (app) => join(root, 'dist/apps', app.name, 'main.js');
 const width = Math.max(...apps.map((a) => a.name.length), 'playground'.length);
@@ -197,6 +199,9 @@ function startApp(app, databaseUrl) {
     ISSUER: env.ISSUER ?? publicUrl(authServer),
     AUTH_SERVER_URL: env.AUTH_SERVER_URL ?? publicUrl(authServer),
     MS_SYSTEM_URL: env.MS_SYSTEM_URL ?? publicUrl(msSystem),
+    ARCHIVAL_SERVICE_URL: env.ARCHIVAL_SERVICE_URL ?? publicUrl(archival),
+    // Traces go to the console unless you point them elsewhere (Jaeger, Tempo, a collector).
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? `http://127.0.0.1:${flowConsole.port}/console/otlp`,
   };
   const child = run(process.execPath, ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), bundle(app)], {
     env: appEnv,
@@ -255,14 +260,19 @@ async function waitHealthy(app) {
 
 // --- go --------------------------------------------------------------------------------------
 
+say(paint(1, `flow console: ${publicUrl(flowConsole)}/ (every exchange between the services, live)`));
 const [databaseUrl] = await Promise.all([startPostgres(), build()]);
-// auth-server first: the other two discover it (RFC 8414 metadata, JWKS) when they boot.
+// The console first, so the apps' first traces (boot included) have somewhere to go; then
+// auth-server: the other two discover it (RFC 8414 metadata, JWKS) when they boot.
+startApp(flowConsole, databaseUrl);
+await waitHealthy(flowConsole);
 startApp(authServer, databaseUrl);
 await waitHealthy(authServer);
 startApp(msSystem, databaseUrl);
 startApp(archival, databaseUrl);
 await Promise.all([waitHealthy(msSystem), waitHealthy(archival)]);
 say(paint(32, `✔ ready in ${seconds()}`));
+say(paint(1, `flow console: ${publicUrl(flowConsole)}/ — click "walkthrough (JWT)"`));
 console.log(
   walkthrough({ authServer: publicUrl(authServer), msSystem: publicUrl(msSystem), archival: publicUrl(archival) }),
 );

@@ -1,3 +1,4 @@
+import './instrumentation'; // first: tracing patches the modules loaded below
 import { loadConfig, runApp } from '@playground/http-kit';
 import { createArchivalApp } from './app/bootstrap';
 import { archivalConfigSchema } from './app/config';

@@ -1,3 +1,4 @@
+import './instrumentation'; // first: tracing patches the modules loaded below
 import { runApp } from '@playground/http-kit';
 import { createAuthServerApp } from './app/bootstrap';
 import { loadAuthServerConfig } from './app/config';

@@ -1,3 +1,4 @@
+import './instrumentation'; // first: tracing patches the modules loaded below
 import { runApp } from '@playground/http-kit';
 import { createMsSystemApp } from './app/bootstrap';
 import { loadMsSystemConfig } from './app/config';

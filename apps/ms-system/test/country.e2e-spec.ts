@@ -157,6 +157,21 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/ms-system/country/code/{code}', '/ms-system/country']));
     });
 
+    it('declares the OAuth 2.0 client-credentials flow, token URL from the auth-server metadata, so Swagger UI "Authorize" fetches a token', async () => {
+      const spec = (await (await fetch(`${ms.url}/docs-json`)).json()) as {
+        components: { securitySchemes: Record<string, unknown> };
+        paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+      };
+      const metadata = (await (await fetch(`${ms.auth.issuer}/.well-known/oauth-authorization-server`)).json()) as { token_endpoint: string };
+      expect(spec.components.securitySchemes['oauth2']).toEqual({
+        type: 'oauth2',
+        description: expect.any(String),
+        flows: { clientCredentials: { tokenUrl: metadata.token_endpoint, scopes: { 'country.read': expect.any(String) } } },
+      });
+      // Either scheme is enough (OpenAPI: alternatives in the security list).
+      expect(spec.paths['/ms-system/country/code/{code}'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }, { oauth2: ['country.read'] }]));
+    });
+
     it('unknown routes → 404 JSON', async () => {
       const response = await get('/nope');
       expect(response.status).toBe(404);

@@ -18,6 +18,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
   init?: boolean;
+  profiles?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
@@ -52,8 +53,36 @@ function sourceOf(app: AppName): string {
 }
 
 describe('docker-compose.yml', () => {
-  it('has exactly postgres and the three apps', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['archival-service', 'auth-server', 'ms-system', 'postgres']);
+  it('has exactly postgres, the three apps, the flow console and Prometheus', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['archival-service', 'auth-server', 'console', 'ms-system', 'postgres', 'prometheus']);
+  });
+
+  it('sends every app\'s traces to the console, which reaches the apps by service name', () => {
+    for (const app of appNames) expect(env(app)['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://console:8080/console/otlp');
+    const console = compose.services['console'];
+    expect(console.command).toEqual(['node', 'dist/apps/console/main.js']);
+    expect(console.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(env('console')).toMatchObject({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      AUTH_SERVER_URL: 'http://auth-server:8085/ms-auth-server',
+      MS_SYSTEM_URL: 'http://ms-system:8091/ms-system',
+      ARCHIVAL_SERVICE_URL: 'http://archival-service:8282/archival-service',
+    });
+    expect(console.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:8080/console/health');
+  });
+
+  it('has Prometheus scrape <base path>/metrics of the three apps, opt-in (`--profile metrics`)', () => {
+    expect(compose.services['prometheus'].profiles).toEqual(['metrics']);
+    const [mount] = compose.services['prometheus'].volumes ?? [];
+    const config = parse(readFileSync(join(root, mount.split(':')[0]), 'utf8')) as {
+      scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+    };
+    const jobs = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job]));
+    for (const app of appNames) {
+      expect(jobs[app].metrics_path).toBe(`${APPS[app].basePath}/metrics`);
+      expect(jobs[app].static_configs[0].targets).toEqual([`${app}:${APPS[app].port}`]);
+    }
   });
 
   describe('postgres', () => {

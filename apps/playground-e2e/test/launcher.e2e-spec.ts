@@ -79,24 +79,25 @@ describe('npm start (tools/playground/start.mjs)', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let launcher: Launcher;
-  const ports = { auth: 0, ms: 0, archival: 0, pg: 0 };
+  const ports = { auth: 0, ms: 0, archival: 0, pg: 0, console: 0 };
   const everything: number[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'playground-launcher-'));
     chmodSync(dir, 0o755); // as root, Postgres runs as its own user and must enter the dir
-    Object.assign(ports, { auth: await freePort(), ms: await freePort(), archival: await freePort(), pg: await freePort() });
+    Object.assign(ports, { auth: await freePort(), ms: await freePort(), archival: await freePort(), pg: await freePort(), console: await freePort() });
     env = {
       ...process.env,
       AUTH_SERVER_PORT: String(ports.auth),
       MS_SYSTEM_PORT: String(ports.ms),
       ARCHIVAL_SERVICE_PORT: String(ports.archival),
       EMBEDDED_PG_PORT: String(ports.pg),
+      CONSOLE_PORT: String(ports.console),
       EMBEDDED_PG_DATA_DIR: join(dir, 'postgres'),
       NO_COLOR: '1',
     };
     // The launcher's own PostgreSQL, not the test server: that is the path `npm start` takes.
-    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'ISSUER', 'AUTH_SERVER_URL', 'MS_SYSTEM_URL']) {
+    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'ISSUER', 'AUTH_SERVER_URL', 'MS_SYSTEM_URL', 'ARCHIVAL_SERVICE_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
       delete env[name];
     }
     launcher = await startLauncher(env);
@@ -112,6 +113,14 @@ describe('npm start (tools/playground/start.mjs)', () => {
     for (const pid of everything.filter(alive)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
+
+  it('prints the flow console URL first, and the console serves its page there', async () => {
+    const firstLine = launcher.output().split('\n').find((line) => line.trim() !== '');
+    expect(firstLine).toContain(`flow console: http://localhost:${ports.console}/console/`);
+    const page = await fetch(`http://127.0.0.1:${ports.console}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Flow console');
+  });
 
   it('prefixes every app log line with the app name', () => {
     for (const app of ['auth-server', 'ms-system', 'archival-service']) {

@@ -124,7 +124,7 @@ describe('README walkthrough', () => {
   });
 
   it('documents every environment variable the apps read, in its table', () => {
-    for (const app of ['auth-server', 'ms-system', 'archival-service']) {
+    for (const app of ['auth-server', 'ms-system', 'archival-service', 'console']) {
       const config = readFileSync(resolve(root, 'apps', app, 'src/app/config.ts'), 'utf8');
       const names = [...config.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map(([, name]) => name);
       expect(names.length).toBeGreaterThan(3);

@@ -13,6 +13,7 @@ import { RunProcessor } from './runs/run-processor.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsRepository } from './runs/runs.repository';
 import { RunsService } from './runs/runs.service';
+import { MetricsModule } from '@playground/telemetry';
 
 /** The configuration, validated once when the app is created (process.env at that moment). */
 @Global()
@@ -25,6 +26,7 @@ class ConfigModule {}
 @Module({
   imports: [
     ConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     LoggerModule.forRoot(loggerParams('archival-service')),
     DatabaseModule.forService({
       schema: 'archival',

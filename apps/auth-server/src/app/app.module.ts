@@ -15,6 +15,7 @@ import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { MetricsModule } from '@playground/telemetry';
 
 /** The authorization server: one module per concern. */
 @Module({
@@ -23,6 +24,7 @@ import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
     // request lines are logged at all, none at warn and above (no per-request logger cost).
     LoggerModule.forRoot(loggerParams('auth-server')),
     AuthServerConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     authServerDatabase(),
     AuditModule,
     ClientsModule,

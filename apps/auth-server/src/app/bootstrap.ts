@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp, setupApiDocs } from '@playground/http-kit';
 import { AppModule } from './app.module';
-import { BASE_PATH, REALM } from './config';
+import { BASE_PATH, loadAuthServerConfig, REALM } from './config';
 
 /**
  * The auth-server app, unstarted: the shared `createApp` (Fastify, pino, the one error filter,
@@ -9,6 +9,9 @@ import { BASE_PATH, REALM } from './config';
  */
 export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
+  // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser; Swagger UI
+  // adds X-Requested-With to that request.
+  app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-requested-with'] });
   setupApiDocs(app, { title: 'auth-server', description: 'OAuth 2.0 client-credentials authorization server of the playground', auth: 'basic' });
   return app;
 }

@@ -25,6 +25,7 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       JWKS_URI_ALLOW_PRIVATE_ADDRESSES: false,
       CLIENT_JWKS_CACHE_SECONDS: 300,
       CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: 30,
+      CORS_ALLOWED_ORIGINS: ['http://localhost:8091', 'http://127.0.0.1:8091'],
     });
   });
 

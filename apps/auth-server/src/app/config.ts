@@ -55,6 +55,14 @@ export const configSchema = z.object({
   DPOP_PROOF_MAX_AGE_SECONDS: seconds(60),
   /** Latest `iat`, seconds in the future (clock skew). */
   DPOP_PROOF_MAX_FUTURE_SECONDS: seconds(10),
+  /**
+   * Web pages allowed to call the endpoints from a browser (CORS), space-separated origins:
+   * ms-system's Swagger UI, whose "Authorize" fetches a token itself. No cookies are involved.
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:8091 http://127.0.0.1:8091')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
   /** How often a running server re-reads the active signing key (a rotation by the CLI). */
   SIGNING_KEY_REFRESH_SECONDS: seconds(30),
   /**

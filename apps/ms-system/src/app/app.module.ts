@@ -13,11 +13,13 @@ import { ProtectionModule } from './protection/protection.module';
 import { DpopProofs1764420000000 } from './protection/migrations/1764420000000-dpop-proofs';
 import { PostgresDpopReplayCache } from './protection/dpop-proof.repository';
 import { protectedResourceMetadataUrl, ProtectedResourceMetadataRoute } from './protection/protected-resource-metadata';
+import { MetricsModule } from '@playground/telemetry';
 
 @Module({
   imports: [
     LoggerModule.forRoot(loggerParams('ms-system')),
     MsSystemConfigModule,
+    MetricsModule, // GET <base path>/metrics (Prometheus)
     DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000, DpopProofs1764420000000] }),
     ProtectionModule,
     BearerAuthModule.forRootAsync({

@@ -1,12 +1,13 @@
 import { createTestDatabase, freePort, startBuiltApp, type RunningApp, type TestDatabase } from '@playground/testing';
 import { resolve } from 'node:path';
 
-export type AppName = 'auth-server' | 'ms-system' | 'archival-service';
+export type AppName = 'auth-server' | 'ms-system' | 'archival-service' | 'console';
 
 const BASE_PATHS: Record<AppName, string> = {
   'auth-server': '/ms-auth-server',
   'ms-system': '/ms-system',
   'archival-service': '/archival-service',
+  console: '/console',
 };
 
 export interface Playground {
@@ -31,6 +32,7 @@ export async function createPlayground(): Promise<Playground> {
     'auth-server': await freePort(),
     'ms-system': await freePort(),
     'archival-service': await freePort(),
+    console: await freePort(),
   } satisfies Record<AppName, number>;
   const url = (app: AppName) => `http://127.0.0.1:${ports[app]}${BASE_PATHS[app]}`;
   const wiring: Record<string, string> = {
@@ -38,6 +40,7 @@ export async function createPlayground(): Promise<Playground> {
     ISSUER: url('auth-server'),
     AUTH_SERVER_URL: url('auth-server'),
     MS_SYSTEM_URL: url('ms-system'),
+    ARCHIVAL_SERVICE_URL: url('archival-service'),
     LOG_LEVEL: 'info',
   };
   const apps: Playground['apps'] = {};

@@ -3,6 +3,7 @@ import { TokenClientError, describeError } from '@playground/token-client';
 import { CountrySourceError, MsSystemCountriesClient } from '../countries/ms-system-countries.client';
 import type { ArchiveRunEntity } from './archive-run.entity';
 import { RunsRepository } from './runs.repository';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /**
  * Executes one run: waits for the run lock (a run in progress elsewhere finishes first, nothing
@@ -32,11 +33,13 @@ export class RunProcessor {
       try {
         const countries = await this.countries.fetchAll();
         const done = await this.runs.succeed(runner, run.id, countries);
+        oauthTelemetry.archivalRunFinished('succeeded');
         this.logger.log(`run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`);
         return done;
       } catch (error) {
         const reason = failureReason(error);
         await this.runs.fail(runner, run.id, reason);
+        oauthTelemetry.archivalRunFinished('failed');
         this.logger.warn(`run ${run.id} (${run.slot}) failed: ${reason}`);
         return undefined;
       }

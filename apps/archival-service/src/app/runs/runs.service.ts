@@ -4,6 +4,7 @@ import type { ArchiveRunEntity } from './archive-run.entity';
 import { RunProcessor } from './run-processor.service';
 import { RunsRepository } from './runs.repository';
 import { manualSlot, scheduleSlot } from './schedule-slot';
+import { inSpan } from '@playground/telemetry';
 
 export interface TriggerResult {
   run: ArchiveRunEntity;
@@ -82,7 +83,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   private enqueue(id: string): void {
     this.queue = this.queue
-      .then(() => (this.closing ? undefined : this.processor.process(id)))
+      // One span per run: a scheduled run is one trace, a triggered one joins the POST's trace.
+      .then(() => (this.closing ? undefined : inSpan('archive run', () => this.processor.process(id))))
       .catch((error: unknown) => this.logger.error(`run ${id} could not be processed: ${(error as Error)?.message ?? String(error)}`));
   }
 }

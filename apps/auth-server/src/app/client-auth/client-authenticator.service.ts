@@ -8,6 +8,7 @@ import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
 import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type ClientAuthRequest, type PresentedCredentials } from './client-auth-method';
 import { ClientChangedError } from './client-changed.error';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /** An HTTP request as the OAuth endpoints receive it, before the form step. */
 export interface RawOAuthRequest {
@@ -125,7 +126,10 @@ export class ClientAuthenticator {
     if (mayUseRecent && method.recentlyVerified) {
       const recent = method.recentlyVerified(presented);
       // Anything but a plain success goes the full way, so failures are audited as before.
-      if (recent?.enabled && recent.authMethods.includes(method.name)) return recent;
+      if (recent?.enabled && recent.authMethods.includes(method.name)) {
+        oauthTelemetry.clientAuthenticated(recent.clientId, method.name, 'hit');
+        return recent;
+      }
     }
     const { clientId } = presented;
     const onFile = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
@@ -135,11 +139,13 @@ export class ClientAuthenticator {
     const { client } = onFile;
     if (!client.enabled) return this.fail(method.name, clientId, 'client disabled');
     if (!client.authMethods.includes(method.name)) return this.fail(method.name, clientId, `${method.name} not allowed for this client`);
+    oauthTelemetry.clientAuthenticated(client.clientId, method.name, 'miss');
     return client;
   }
 
   private async fail(method: ClientAuthMethodName, clientId: string, reason: string): Promise<never> {
     await this.audit.record('client_auth_failed', clientId || null, { method, reason });
+    oauthTelemetry.clientAuthFailed(method);
     throw new InvalidClientError({
       basicChallenge: method === 'client_secret_basic',
       reason: `${reason} (client_id "${clientId.slice(0, 100)}", ${method})`,

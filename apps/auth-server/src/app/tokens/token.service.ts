@@ -4,6 +4,7 @@ import { ClientChangedError, type ClientConfirmation } from '../client-auth/clie
 import type { RegisteredClient } from '../clients/client';
 import { TOKEN_FORMAT_LIST, type TokenFormat } from './token-format';
 import { TOKEN_REPOSITORY, type StoredToken, type TokenRepository } from './token.repository.port';
+import { oauthTelemetry } from '@playground/telemetry';
 
 export interface IssuedAccessToken {
   accessToken: string;
@@ -47,6 +48,7 @@ export class TokenService {
       { jti, format: format.name, scope, exp, ...(binding.audience ? { audience: binding.audience } : {}), ...(binding.jkt ? { dpop: true } : {}) },
     );
     if (!stored) throw new ClientChangedError(client.clientId);
+    oauthTelemetry.tokenIssued({ clientId: client.clientId, tokenFormat: format.name, scopes, kid: record.kid });
     return { accessToken, expiresIn: exp - now, scope };
   }
 

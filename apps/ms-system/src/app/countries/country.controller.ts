@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOAuth2, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { RequireScopes } from '@playground/bearer-auth';
 import { CountryCatalog, type CountryPage, type CountryView } from './country-catalog.service';
 import { countryCodeSchema, countryPageQuerySchema, MAX_PAGE_SIZE, type CountryPageQuery } from './country.dto';
@@ -9,6 +9,7 @@ const countrySchema = { type: 'object', properties: { code: { type: 'string', ex
 
 @ApiTags('country')
 @ApiBearerAuth()
+@ApiOAuth2(['country.read'], 'oauth2')
 @ApiUnauthorizedResponse({ description: 'No token (`WWW-Authenticate: Bearer`), or an invalid, expired or revoked one (`error="invalid_token"`)' })
 @ApiForbiddenResponse({ description: 'The token lacks `country.read` (`error="insufficient_scope"`)' })
 @Controller('country')

@@ -35,6 +35,11 @@ export interface ApiDocsOptions {
   description: string;
   /** The credentials Swagger UI offers: Basic (client authentication) or a bearer token. */
   auth?: 'basic' | 'bearer';
+  /**
+   * Also declare the OAuth 2.0 client-credentials flow (security scheme `oauth2`), so Swagger UI's
+   * "Authorize" fetches a token itself from `tokenUrl` (scopes: name → description).
+   */
+  clientCredentials?: { tokenUrl: string; scopes: Record<string, string> };
 }
 
 /** Swagger UI at `<base path>/docs` and the OpenAPI JSON at `<base path>/docs-json`, for every app alike. */
@@ -42,5 +47,11 @@ export function setupApiDocs(app: NestFastifyApplication, options: ApiDocsOption
   let builder = new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1');
   if (options.auth === 'basic') builder = builder.addBasicAuth();
   if (options.auth === 'bearer') builder = builder.addBearerAuth();
+  if (options.clientCredentials) {
+    builder = builder.addOAuth2(
+      { type: 'oauth2', description: 'Client credentials (RFC 6749 §4.4), e.g. service-client-jwt', flows: { clientCredentials: options.clientCredentials } },
+      'oauth2',
+    );
+  }
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, builder.build()), { useGlobalPrefix: true });
 }

@@ -9,6 +9,7 @@ import {
   describeError,
 } from './errors';
 import { assertNotTransient, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /** Where the manager writes its one line per token request and its retry warnings. */
 export interface TokenManagerLogger {
@@ -117,7 +118,9 @@ export class ClientCredentialsTokenManager {
 
   private async currentToken(): Promise<CachedToken> {
     const cached = this.current;
-    if (cached && this.now() < cached.refreshAt) return cached;
+    const hit = Boolean(cached && this.now() < cached.refreshAt);
+    oauthTelemetry.clientTokenCache(hit ? 'hit' : 'miss', this.options.clientId);
+    if (cached && hit) return cached;
     try {
       return await this.refresh();
     } catch (error) {

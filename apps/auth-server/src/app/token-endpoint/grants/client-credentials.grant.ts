@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidScopeError, isScopeToken, parseScope, type TokenResponse } from '@playground/oauth-contracts';
 import { TokenService } from '../../tokens/token.service';
 import type { GrantContext, GrantHandler } from './grant';
+import { setOAuthSpanAttributes } from '@playground/telemetry';
 
 /**
  * RFC 6749 §4.4 client credentials. No scope requested → every scope registered for the client
@@ -18,6 +19,7 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   async handle({ client, params, audience, jkt }: GrantContext): Promise<TokenResponse> {
     const scopes = this.grantedScopes(client.scopes, params['scope']);
+    setOAuthSpanAttributes({ grantType: this.grantType });
     const issued = await this.tokens.issue(client, scopes, { audience, jkt });
     // RFC 9449 §5: a bound token is announced as token_type DPoP.
     return { access_token: issued.accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };

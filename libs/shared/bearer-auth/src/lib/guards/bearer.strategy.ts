@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import type { AuthenticatedClient } from '@playground/oauth-contracts';
 import { TOKEN_VERIFIER, type TokenVerifier } from '../verifiers/token-verifier';
+import { oauthTelemetry } from '@playground/telemetry';
 
 export const BEARER_STRATEGY = 'playground-bearer';
 
@@ -18,7 +19,9 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     super();
   }
 
-  validate(token: string): Promise<AuthenticatedClient> {
-    return this.verifier.verify(token);
+  async validate(token: string): Promise<AuthenticatedClient> {
+    const client = await this.verifier.verify(token);
+    oauthTelemetry.tokenValidated({ clientId: client.clientId, validationMode: client.validatedBy, scopes: client.scopes });
+    return client;
   }
 }

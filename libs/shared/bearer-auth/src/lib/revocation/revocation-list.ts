@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /**
  * The jtis the authorization server has revoked, learned by polling its revocations feed
@@ -74,6 +75,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
         if (!moved || revocations.length === 0) break;
       }
       this.lastSyncAt = Date.now();
+      oauthTelemetry.revocationFeedSynced(this.lastSyncAt);
       this.prune();
       if (this.failing) this.logger.log('revocations feed reachable again');
       this.failing = false;

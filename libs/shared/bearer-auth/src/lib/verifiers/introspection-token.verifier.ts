@@ -6,6 +6,7 @@ import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-a
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
 import { audienceList, confirmationThumbprint, unavailable } from './jwt-token.verifier';
 import { isWellFormedToken, type TokenVerifier } from './token-verifier';
+import { oauthTelemetry } from '@playground/telemetry';
 
 /** A cached introspection outcome: the client, or `null` for an inactive token. */
 type Outcome = AuthenticatedClient | null;
@@ -39,6 +40,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
     if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.cache.get(key);
+    oauthTelemetry.introspection(cached ? 'hit' : 'miss');
     const outcome = cached ? cached.outcome : await this.lookup(key, token);
     if (!outcome) throw new InvalidTokenError('the access token is not active');
     // A cached entry never outlives the token, but the clock may have moved past exp since.

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { type AuthenticatedClient, BearerError, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
 import { isWellFormedToken, type TokenVerifier } from './token-verifier';
+import { oauthTelemetry } from '@playground/telemetry';
 
 type KeySource = ReturnType<typeof createRemoteJWKSet>;
 
@@ -103,6 +104,8 @@ export class JwtTokenVerifier implements TokenVerifier {
           timeoutDuration: httpTimeoutMs,
           cooldownDuration: jwt.jwksCooldownSeconds * 1000,
           cacheMaxAge: jwt.jwksMaxAgeSeconds * 1000,
+          // Counted for /metrics; the request itself is traced like any fetch.
+          [customFetch]: (...args: Parameters<typeof fetch>) => (oauthTelemetry.jwksFetched(), fetch(...args)),
         }),
       };
     }
