@@ -15,7 +15,8 @@ import { measure } from './lib/load.mjs';
 import { freePort, startProcess } from './lib/processes.mjs';
 import { printTable, writeResults } from './lib/report.mjs';
 import { startPlayground } from './lib/playground.mjs';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -70,6 +71,42 @@ async function assertionPool(clientId, audience, privateKey, kid, size) {
           const body = bodies.pop();
           if (body === undefined) signedLate++;
           req.body = body ?? '';
+          return req;
+        },
+      },
+    ],
+    get signedLate() {
+      return signedLate;
+    },
+  };
+}
+
+/** One DPoP proof (RFC 9449 §4.2): `ath` when it goes with an access token. */
+const publicJwks = new WeakMap();
+async function signProof(dpopKey, htm, htu, accessToken) {
+  if (!publicJwks.has(dpopKey)) publicJwks.set(dpopKey, await exportJWK(dpopKey.publicKey));
+  const jwk = publicJwks.get(dpopKey);
+  const ath = accessToken ? { ath: createHash('sha256').update(accessToken).digest('base64url') } : {};
+  return new SignJWT({ htm, htu, ...ath }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).setJti(randomUUID()).setIssuedAt().sign(dpopKey.privateKey);
+}
+
+/**
+ * Single-use DPoP proofs (RFC 9449) for one method and URL (and token, for `ath`), signed ahead of
+ * the case like the assertions: a proof is accepted once and only within 60 s, so the pool is
+ * signed right before its case and sized to outlast it. Each goes in one request's `DPoP` header.
+ */
+async function proofPool(dpopKey, htm, htu, accessToken, size) {
+  const sign = () => signProof(dpopKey, htm, htu, accessToken);
+  const proofs = [];
+  for (let i = 0; i < size; i += 1000) proofs.push(...(await Promise.all(Array.from({ length: Math.min(1000, size - i) }, sign))));
+  let signedLate = 0;
+  return {
+    requests: [
+      {
+        setupRequest: (req) => {
+          const proof = proofs.pop();
+          if (proof === undefined) signedLate++;
+          req.headers = { ...req.headers, dpop: proof ?? '' };
           return req;
         },
       },
@@ -166,6 +203,32 @@ async function main() {
     if (peerAssertions.signedLate || ourAssertions.signedLate) throw new Error('the client assertion pool ran dry: raise its size');
     rows.push({ ...pkjwtRow, reference: pkjwtReference, ratio: pkjwtRow.rps / pkjwtReference.rps, target: 1.0 });
 
+    // DPoP-bound token issuance (a proof per request, each used once, client_secret_basic, RS256
+    // JWT with cnf.jkt), against oidc-provider binding its tokens the same way.
+    const dpopKey = await generateKeyPair('ES256');
+    const proofsFor = (htu, token) => proofPool(dpopKey, token ? 'GET' : 'POST', htu, token, poolSize);
+    log(`signing ${poolSize} DPoP proofs for each DPoP case…`);
+    const peerProofs = await proofsFor(peerToken);
+    const dpopReference = await run({
+      title: 'oidc-provider token (jwt, DPoP-bound)',
+      url: peerToken,
+      method: 'POST',
+      headers: { ...form, authorization: basic('peer-jwt', 'peer-jwt-secret') },
+      body: tokenBody,
+      requests: peerProofs.requests,
+    });
+    const ourProofs = await proofsFor(urls.token);
+    const dpopRow = await run({
+      title: 'token endpoint (jwt, DPoP-bound)',
+      url: urls.token,
+      method: 'POST',
+      headers: { ...form, authorization: basic(clients.jwt.id, clients.jwt.secret) },
+      body: tokenBody,
+      requests: ourProofs.requests,
+    });
+    if (peerProofs.signedLate || ourProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
+    rows.push({ ...dpopRow, reference: dpopReference, ratio: dpopRow.rps / dpopReference.rps, target: 1.0 });
+
     // Introspection of an opaque token, against oidc-provider's.
     const peerOpaque = await postForm(peerToken, basic('peer-opaque', 'peer-opaque-secret'), tokenBody);
     const peerIntro = await run({
@@ -199,6 +262,24 @@ async function main() {
       const row = await run({ title: c.title, url: c.url, headers: { authorization: `Bearer ${c.token}` } });
       rows.push({ ...row, reference: bareRow, ratio: row.rps / bareRow.rps, target: c.target });
     }
+
+    // The resource server with a DPoP-bound JWT: token verifier, then the proof verifier (its jti
+    // recorded in Postgres, as with several instances), against the same GET with a bearer JWT —
+    // what DPoP costs (the bearer row's own reference is bare Fastify, above).
+    const boundResponse = await fetch(urls.token, {
+      method: 'POST',
+      headers: { ...form, authorization: basic(clients.jwt.id, clients.jwt.secret), dpop: await signProof(dpopKey, 'POST', urls.token) },
+      body: tokenBody,
+    }).then((r) => r.json());
+    if (boundResponse.token_type !== 'DPoP') throw new Error(`expected a DPoP-bound token, got ${JSON.stringify(boundResponse)}`);
+    const bound = boundResponse.access_token;
+    const jkt = await calculateJwkThumbprint(await exportJWK(dpopKey.publicKey));
+    if (JSON.parse(Buffer.from(bound.split('.')[1], 'base64url').toString()).cnf?.jkt !== jkt) throw new Error('the DPoP-bound token is not bound to the bench key');
+    const resourceProofs = await proofsFor(urls.country, bound);
+    const dpopGet = await run({ title: 'GET country, JWT + DPoP proof', url: urls.country, headers: { authorization: `DPoP ${bound}` }, requests: resourceProofs.requests });
+    if (resourceProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
+    const bearerJwtRow = rows.find((row) => row.title === 'GET country, JWT (local verify)');
+    rows.push({ ...dpopGet, reference: bearerJwtRow, ratio: dpopGet.rps / bearerJwtRow.rps });
 
     log('one archival run of every country…');
     const archival = await playground.archivalRun();

@@ -1,6 +1,6 @@
 // A mature peer for the token and introspection endpoints: panva's oidc-provider, configured for
 // the client credentials grant with introspection, opaque and RS256/ES256/EdDSA JWT access tokens,
-// client_secret_basic and private_key_jwt, on its default in-memory adapter. Started as its own
+// client_secret_basic and private_key_jwt, DPoP, on its default in-memory adapter. Started as its own
 // process by the bench: `node oidc-peer.mjs PORT [PKJWT_PUBLIC_JWK_JSON]`.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -44,6 +44,8 @@ const provider = new Provider(issuer, {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
+    // RFC 9449: a DPoP proof at the token endpoint binds the token (the bench's DPoP rows).
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: (_ctx, client) => `urn:bench:${client['urn:bench:format']}`,

@@ -3,6 +3,7 @@ import { CliModule } from './app/cli/cli.module';
 import { runCommand, USAGE } from './app/cli/client-commands';
 import { ClientAdminService } from './app/clients/client-admin.service';
 import { SigningKeyService } from './app/keys/signing-key.service';
+import { ResourceRegistry } from './app/resources/resource-registry';
 
 /**
  * Client administration: `npm run clients -- create|list|rotate-secret|disable …`.
@@ -18,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await runCommand(argv, {
       clients: app.get(ClientAdminService),
+      resources: app.get(ResourceRegistry),
       keys: app.get(SigningKeyService),
       out: (line) => process.stdout.write(`${line}\n`),
     });

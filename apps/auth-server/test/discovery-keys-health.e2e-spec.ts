@@ -19,6 +19,7 @@ const METADATA = {
   revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
   revocation_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
   access_token_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+  dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'PS256', 'RS256'],
 };
 
 describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {

@@ -26,7 +26,9 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
     it('without a token → 401 WWW-Authenticate: Bearer (seed walkthrough, step 1)', async () => {
       const response = await get('/country/code/AUS', '');
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="ms-system"');
+      expect(response.headers.get('www-authenticate')).toBe(
+        'Bearer realm="ms-system", resource_metadata="http://localhost:8091/.well-known/oauth-protected-resource/ms-system", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"',
+      );
     });
 
     it('AUS → 200 exactly {"code":"AUS","name":"AUSTRALIA"}', async () => {

@@ -57,7 +57,9 @@ describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
     for (;;) {
       const response = await aus(`Bearer ${accessToken}`);
       if (response.status === 401) {
-        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="ms-system", error="invalid_token", error_description="[^"]+"$/);
+        expect(response.headers.get('www-authenticate')).toMatch(
+          /^Bearer realm="ms-system", error="invalid_token", error_description="[^"]+", resource_metadata="[^"]+", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"$/,
+        );
         return Date.now() - started;
       }
       expect(response.status).toBe(200);
@@ -74,7 +76,9 @@ describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
     it.each(Object.keys(CLIENTS) as ClientId[])('seed walkthrough for %s: 401 WWW-Authenticate: Bearer → token → 200 AUSTRALIA', async (clientId) => {
       const anonymous = await aus();
       expect(anonymous.status).toBe(401);
-      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="ms-system"');
+      expect(anonymous.headers.get('www-authenticate')).toBe(
+        'Bearer realm="ms-system", resource_metadata="http://localhost:8091/.well-known/oauth-protected-resource/ms-system", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"',
+      );
 
       const accessToken = await token(clientId);
       const response = await aus(`Bearer ${accessToken}`);

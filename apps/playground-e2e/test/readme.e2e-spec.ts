@@ -1,4 +1,5 @@
-// The README's walkthrough, run: every ```bash block of its "Walkthrough" section is executed
+// The README's walkthrough, run: every ```bash block of its "Walkthrough" and "Beyond shared
+// secrets" sections is executed
 // (one bash session, so $TOKEN and friends carry over, with real curl) against the three built
 // apps, and what it prints is compared with the response block the README shows right after it:
 // status code, the headers shown, and the JSON body — same keys, same values, except for values
@@ -15,7 +16,7 @@ const root = resolve(__dirname, '../../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 
 /** Values that change on every run: compared by type only. */
-const VOLATILE = new Set(['access_token', 'expires_in', 'jti', 'iat', 'exp', 'nbf', 'kid', 'n', 'x', 'y', 'id', 'slot', 'startedAt', 'finishedAt']);
+const VOLATILE = new Set(['access_token', 'expires_in', 'jti', 'iat', 'exp', 'nbf', 'kid', 'n', 'x', 'y', 'id', 'slot', 'startedAt', 'finishedAt', 'jkt']);
 
 interface Step {
   title: string;
@@ -23,10 +24,10 @@ interface Step {
   shown?: string;
 }
 
-/** The walkthrough's steps: each ```bash block, and the ```http/```json block that follows it. */
-function walkthroughSteps(markdown: string): Step[] {
-  const start = markdown.indexOf('\n## Walkthrough');
-  if (start < 0) throw new Error('README.md has no "## Walkthrough" section');
+/** A section's steps: each ```bash block, and the ```http/```json block that follows it. */
+function walkthroughSteps(markdown: string, heading = 'Walkthrough'): Step[] {
+  const start = markdown.indexOf(`\n## ${heading}`);
+  if (start < 0) throw new Error(`README.md has no "## ${heading}" section`);
   const end = markdown.indexOf('\n## ', start + 1);
   const section = markdown.slice(start, end < 0 ? undefined : end);
   const steps: Step[] = [];
@@ -54,7 +55,11 @@ function parseResponse(text: string): Response {
   const headers: Record<string, string> = {};
   for (const line of match[2].split('\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    if (colon <= 0) continue;
+    // A header sent on several lines (WWW-Authenticate: Bearer …, then DPoP …) is one list (RFC 9110 §5.3).
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
   return { status: Number(match[1]), headers, body: (match[3] ?? '').trim() };
 }
@@ -101,8 +106,14 @@ function compare(step: Step, output: string): string[] {
 }
 
 describe('README walkthrough', () => {
-  const current = usePlayground();
+  // The README names ms-system http://localhost:8091/ms-system; here it listens elsewhere, and
+  // its resource indicator follows (both sides read MS_SYSTEM_RESOURCE).
+  const current = usePlayground((playground) => {
+    const resource = { MS_SYSTEM_RESOURCE: playground.url('ms-system') };
+    return { 'auth-server': resource, 'ms-system': resource };
+  });
   const steps = walkthroughSteps(readme);
+  const beyond = walkthroughSteps(readme, 'Beyond shared secrets');
 
   it('has the seed steps: 401 without a token, a token, 200 AUSTRALIA with it', () => {
     expect(steps.length).toBeGreaterThanOrEqual(3);
@@ -144,8 +155,15 @@ describe('README walkthrough', () => {
     }
   });
 
+  it('has the "Beyond shared secrets" steps: a DPoP-bound token by private_key_jwt, used and refused', () => {
+    expect(beyond.length).toBeGreaterThanOrEqual(5);
+    expect(beyond.some((step) => /client_assertion=/.test(step.command) && /DPoP: /.test(step.command) && /resource=/.test(step.command))).toBe(true);
+    expect(beyond.some((step) => /Authorization: DPoP/.test(step.command))).toBe(true);
+  });
+
   it('answers every step as the README shows', async () => {
     const playground = current();
+    const all = [...steps, ...beyond];
     // The README's URLs, pointed at this test's ports.
     const here = (text: string) =>
       text
@@ -155,12 +173,13 @@ describe('README walkthrough', () => {
     const marker = '@@step-done@@';
     // Scratch files (the README keeps responses in /tmp/*.json) go to a directory of this test's own.
     const scratch = mkdtempSync(join(tmpdir(), 'readme-'));
-    const script = ['set -e', ...steps.map((step) => `${here(step.command).replaceAll('/tmp/', `${scratch}/`)}\necho; echo ${marker}`)].join('\n');
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 90_000 });
+    const script = ['set -e', ...all.map((step) => `${here(step.command).replaceAll('/tmp/', `${scratch}/`)}\necho; echo ${marker}`)].join('\n');
+    // From the repository root: the steps run `node tools/playground/sign.mjs` and read docs/keys/.
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 90_000, cwd: root });
     rmSync(scratch, { recursive: true, force: true });
     const outputs = stdout.split(marker);
 
-    const problems = steps.flatMap((step, i) =>
+    const problems = all.flatMap((step, i) =>
       compare({ ...step, shown: step.shown === undefined ? undefined : here(step.shown) }, outputs[i]).map(
         (problem) => `${step.title}\n  $ ${step.command.split('\n')[0]}\n  ${problem}`,
       ),

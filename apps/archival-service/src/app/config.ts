@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CronTime } from 'cron';
 import { z } from 'zod';
 
@@ -32,6 +33,17 @@ export const archivalConfigSchema = z
     MS_SYSTEM_URL: z.url().default('http://localhost:8091/ms-system'),
     ARCHIVAL_CLIENT_ID: z.string().min(1).default('archival-service'),
     ARCHIVAL_CLIENT_SECRET: z.string().min(1).default(DEV_CLIENT_SECRET),
+    /**
+     * `client_secret_basic` (ARCHIVAL_CLIENT_SECRET) or `private_key_jwt` (RFC 7523: assertions
+     * signed with the private JWK in ARCHIVAL_PRIVATE_KEY_FILE; no secret at all).
+     */
+    ARCHIVAL_AUTH_METHOD: z.enum(['client_secret_basic', 'private_key_jwt']).default('client_secret_basic'),
+    ARCHIVAL_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    /** RFC 8707: the resource indicator to ask tokens for (e.g. http://localhost:8091/ms-system). */
+    ARCHIVAL_RESOURCE: z.url().optional(),
+    /** RFC 9449: `true` binds every token to a key pair made at start and proves it on every call. */
+    ARCHIVAL_DPOP: z.enum(['true', 'false']).default('false'),
+    ARCHIVAL_DPOP_ALG: z.enum(['ES256', 'EdDSA', 'PS256', 'RS256']).default('ES256'),
     /** Least privilege: the only scope the archive needs. */
     ARCHIVAL_SCOPE: z.string().min(1).default('country.read'),
     /** Skips RFC 8414 discovery when set (e.g. the issuer's host is not reachable from here). */
@@ -50,7 +62,10 @@ export const archivalConfigSchema = z
     ARCHIVAL_PAGE_SIZE: int(1, 100, 100),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && env.ARCHIVAL_CLIENT_SECRET === DEV_CLIENT_SECRET) {
+    if (env.ARCHIVAL_AUTH_METHOD === 'private_key_jwt' && !env.ARCHIVAL_PRIVATE_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['ARCHIVAL_PRIVATE_KEY_FILE'], message: 'private_key_jwt needs the client private JWK file' });
+    }
+    if (env.NODE_ENV === 'production' && env.ARCHIVAL_AUTH_METHOD === 'client_secret_basic' && env.ARCHIVAL_CLIENT_SECRET === DEV_CLIENT_SECRET) {
       ctx.addIssue({
         code: 'custom',
         path: ['ARCHIVAL_CLIENT_SECRET'],
@@ -64,7 +79,14 @@ export const archivalConfigSchema = z
     authServerUrl: env.AUTH_SERVER_URL.replace(/\/+$/, ''),
     msSystemUrl: env.MS_SYSTEM_URL.replace(/\/+$/, ''),
     clientId: env.ARCHIVAL_CLIENT_ID,
-    clientSecret: env.ARCHIVAL_CLIENT_SECRET,
+    clientSecret: env.ARCHIVAL_AUTH_METHOD === 'client_secret_basic' ? env.ARCHIVAL_CLIENT_SECRET : undefined,
+    // Read once at boot; the file holds a private key, so its content never reaches a log.
+    privateKeyJwt:
+      env.ARCHIVAL_AUTH_METHOD === 'private_key_jwt' && env.ARCHIVAL_PRIVATE_KEY_FILE
+        ? { privateJwk: JSON.parse(readFileSync(env.ARCHIVAL_PRIVATE_KEY_FILE, 'utf8')) as Record<string, unknown> }
+        : undefined,
+    resource: env.ARCHIVAL_RESOURCE,
+    dpop: env.ARCHIVAL_DPOP === 'true' ? { alg: env.ARCHIVAL_DPOP_ALG } : undefined,
     scope: env.ARCHIVAL_SCOPE,
     tokenEndpoint: env.ARCHIVAL_TOKEN_ENDPOINT,
     refreshSkewSeconds: env.ARCHIVAL_TOKEN_REFRESH_SKEW_SECONDS,

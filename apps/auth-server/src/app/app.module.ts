@@ -11,6 +11,7 @@ import { IntrospectionModule } from './introspection/introspection.module';
 import { KeysModule } from './keys/keys.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { authServerDatabase } from './persistence/persistence';
+import { ResourcesModule } from './resources/resources.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { RevocationsFeedModule } from './revocations-feed/revocations-feed.module';
 import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
@@ -28,6 +29,7 @@ import { MetricsModule } from '@playground/telemetry';
     AuditModule,
     ClientsModule,
     KeysModule,
+    ResourcesModule,
     TokenEndpointModule,
     IntrospectionModule,
     RevocationModule,

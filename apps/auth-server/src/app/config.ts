@@ -47,6 +47,14 @@ export const configSchema = z.object({
    */
   SECRET_CACHE_TTL_SECONDS: seconds(60),
   SECRET_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  /** RFC 8707 resource indicator of ms-system, registered at boot (same variable on ms-system). */
+  MS_SYSTEM_RESOURCE: z.string().min(1).default('http://localhost:8091/ms-system'),
+  /** How often a running server re-reads the registered resources (one added by the CLI). */
+  RESOURCE_REFRESH_SECONDS: seconds(30),
+  /** RFC 9449 proof window at the token endpoint: oldest `iat`, seconds in the past. */
+  DPOP_PROOF_MAX_AGE_SECONDS: seconds(60),
+  /** Latest `iat`, seconds in the future (clock skew). */
+  DPOP_PROOF_MAX_FUTURE_SECONDS: seconds(10),
   /**
    * Web pages allowed to call the endpoints from a browser (CORS), space-separated origins:
    * ms-system's Swagger UI, whose "Authorize" fetches a token itself. No cookies are involved.

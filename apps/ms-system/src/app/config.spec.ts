@@ -13,7 +13,18 @@ describe('ms-system configuration (zod, validated at boot)', () => {
       INTROSPECTION_CACHE_TTL_SECONDS: 5,
       JWKS_MAX_AGE_SECONDS: 600,
       REVOCATION_POLL_INTERVAL_SECONDS: 5,
+      INTROSPECTION_AUTH_METHOD: 'client_secret_basic',
+      INTROSPECTION_PRIVATE_KEY_FILE: 'docs/keys/service-client-pkjwt.private.jwk.json',
+      MS_SYSTEM_RESOURCE: 'http://localhost:8091/ms-system',
+      REQUIRE_AUDIENCE: false,
+      DPOP_REPLAY_STORE: 'postgres',
     });
+  });
+
+  it('private_key_jwt needs no secret, but production refuses the playground key', () => {
+    expect(loadMsSystemConfig({ INTROSPECTION_AUTH_METHOD: 'private_key_jwt', REQUIRE_AUDIENCE: 'true' })).toMatchObject({ REQUIRE_AUDIENCE: true });
+    expect(() => loadMsSystemConfig({ NODE_ENV: 'production', INTROSPECTION_AUTH_METHOD: 'private_key_jwt' })).toThrow(/INTROSPECTION_PRIVATE_KEY_FILE/);
+    expect(loadMsSystemConfig({ NODE_ENV: 'production', INTROSPECTION_AUTH_METHOD: 'private_key_jwt', INTROSPECTION_PRIVATE_KEY_FILE: '/etc/rs.jwk' }).NODE_ENV).toBe('production');
   });
 
   it('reads every variable from the environment', () => {

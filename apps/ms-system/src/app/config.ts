@@ -9,6 +9,14 @@ export const MS_SYSTEM_CONFIG = Symbol('MS_SYSTEM_CONFIG');
 const SEEDED_INTROSPECTION_SECRET = 'service-client-jwt-secret';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
+/** The playground key of the seeded `service-client-pkjwt` (CONTRACT.md); refused in production. */
+export const SEEDED_PKJWT_KEY_FILE = 'docs/keys/service-client-pkjwt.private.jwk.json';
 
 /**
  * ms-system's configuration, from the environment, validated at boot. Defaults are the
@@ -24,6 +32,22 @@ export const msSystemConfigSchema = z
     INTROSPECTION_CLIENT_ID: z.string().min(1).default('service-client-jwt'),
     INTROSPECTION_CLIENT_SECRET: z.string().min(1).default(SEEDED_INTROSPECTION_SECRET),
     /**
+     * How ms-system authenticates its introspection and revocation-feed calls:
+     * `client_secret_basic` (INTROSPECTION_CLIENT_SECRET) or `private_key_jwt` (the private JWK in
+     * INTROSPECTION_PRIVATE_KEY_FILE; e.g. the seeded `service-client-pkjwt`): no shared secret.
+     */
+    INTROSPECTION_AUTH_METHOD: z.enum(['client_secret_basic', 'private_key_jwt']).default('client_secret_basic'),
+    INTROSPECTION_PRIVATE_KEY_FILE: z.string().min(1).default(SEEDED_PKJWT_KEY_FILE),
+    /** RFC 8707 resource indicator of ms-system (the same variable on the auth-server). */
+    MS_SYSTEM_RESOURCE: z.url().default('http://localhost:8091/ms-system'),
+    /** `true`: refuse tokens issued without a resource indicator too (audience `[client_id]`). */
+    REQUIRE_AUDIENCE: flag(false),
+    /**
+     * Where proof `jti`s are remembered (RFC 9449 §11.1): `postgres` (default, shared by every
+     * instance: a replay is refused on all of them) or `memory` (one instance only; ADR 0007).
+     */
+    DPOP_REPLAY_STORE: z.enum(['postgres', 'memory']).default('postgres'),
+    /**
      * Upper bound of caching an active introspection result; keep it ≤ the 10 s revocation window.
      * 0 turns the cache off (every request introspects; the bench measures what that costs).
      */
@@ -38,7 +62,10 @@ export const msSystemConfigSchema = z
     REVOCATION_POLL_INTERVAL_SECONDS: seconds(5),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.INTROSPECTION_CLIENT_SECRET === SEEDED_INTROSPECTION_SECRET) {
+    if (config.NODE_ENV === 'production' && config.INTROSPECTION_AUTH_METHOD === 'private_key_jwt' && config.INTROSPECTION_PRIVATE_KEY_FILE === SEEDED_PKJWT_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['INTROSPECTION_PRIVATE_KEY_FILE'], message: 'the playground key is refused in production; register a key of your own' });
+    }
+    if (config.NODE_ENV === 'production' && config.INTROSPECTION_AUTH_METHOD === 'client_secret_basic' && config.INTROSPECTION_CLIENT_SECRET === SEEDED_INTROSPECTION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['INTROSPECTION_CLIENT_SECRET'], message: 'the seeded playground secret is refused in production; set a real one' });
     }
   });

@@ -16,9 +16,13 @@ export interface MsSystemUnderTest {
  * ms-system in-process on a free port, on a fresh database of the test PostgreSQL, trusting a
  * tiny local authorization server (JWKS, introspection, revocations feed) that mints tokens.
  */
-export async function startMsSystem(env: Record<string, string> = {}): Promise<MsSystemUnderTest> {
-  const db = await createTestDatabase('ms_system');
-  const auth = await startFakeAuthServer();
+export async function startMsSystem(
+  env: Record<string, string> = {},
+  /** Another instance's database and authorization server: two instances, one Postgres. */
+  shared?: Pick<MsSystemUnderTest, 'db' | 'auth'>,
+): Promise<MsSystemUnderTest> {
+  const db = shared?.db ?? (await createTestDatabase('ms_system'));
+  const auth = shared?.auth ?? (await startFakeAuthServer());
   const saved = { ...process.env };
   Object.assign(process.env, { DATABASE_URL: db.url, AUTH_SERVER_URL: auth.issuer, LOG_LEVEL: 'warn', ...env });
   let app: NestFastifyApplication;
@@ -36,6 +40,7 @@ export async function startMsSystem(env: Record<string, string> = {}): Promise<M
     db,
     close: async () => {
       await app.close();
+      if (shared) return;
       await auth.close();
       await db.drop();
     },

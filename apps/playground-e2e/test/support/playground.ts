@@ -76,14 +76,15 @@ export async function createPlayground(): Promise<Playground> {
  * The whole playground for the enclosing `describe`, as `npm start` wires it: a fresh database,
  * then the auth-server, then ms-system and archival-service (its schedule off: runs only on
  * request). Registers the `beforeAll`/`afterAll` that start and stop it; call the returned
- * function inside tests.
+ * function inside tests. `envFor` adds variables per app (it sees the playground's ports).
  */
-export function usePlayground(): () => Playground {
+export function usePlayground(envFor: (playground: Playground) => Partial<Record<AppName, Record<string, string>>> = () => ({})): () => Playground {
   let playground: Playground | undefined;
   beforeAll(async () => {
     playground = await createPlayground();
-    await playground.start('auth-server');
-    await Promise.all([playground.start('ms-system'), playground.start('archival-service', { ARCHIVAL_CRON: 'off' })]);
+    const env = envFor(playground);
+    await playground.start('auth-server', env['auth-server']);
+    await Promise.all([playground.start('ms-system', env['ms-system']), playground.start('archival-service', { ARCHIVAL_CRON: 'off', ...env['archival-service'] })]);
   }, 90_000);
   afterAll(async () => {
     await playground?.close();

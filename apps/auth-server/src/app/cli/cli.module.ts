@@ -4,9 +4,10 @@ import { ClientsModule } from '../clients/clients.module';
 import { AuthServerConfigModule } from '../config.module';
 import { KeysModule } from '../keys/keys.module';
 import { authServerDatabase } from '../persistence/persistence';
+import { ResourcesModule } from '../resources/resources.module';
 
 /** What the admin CLI needs: the database (migrated, seeded), clients and keys. No HTTP. */
 @Module({
-  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule],
+  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule, ResourcesModule],
 })
 export class CliModule {}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientAdminService } from '../clients/client-admin.service';
 import type { SigningKeyService } from '../keys/signing-key.service';
+import type { ResourceRegistry } from '../resources/resource-registry';
 import { aClient } from '../testing/fixtures';
 import { runCommand } from './client-commands';
 
@@ -21,9 +22,18 @@ describe('client admin CLI commands', () => {
     ]),
     resealAll: jest.fn(async () => 4),
   };
+  const resources = {
+    registered: jest.fn(async () => new Set(['http://localhost:8091/ms-system', 'urn:playground:reports'])),
+    register: jest.fn(async () => true),
+  };
   let lines: string[];
   const run = (...argv: string[]) =>
-    runCommand(argv, { clients: clients as unknown as ClientAdminService, keys: keys as unknown as SigningKeyService, out: (l) => lines.push(l) });
+    runCommand(argv, {
+      clients: clients as unknown as ClientAdminService,
+      resources: resources as unknown as ResourceRegistry,
+      keys: keys as unknown as SigningKeyService,
+      out: (l) => lines.push(l),
+    });
 
   beforeEach(() => {
     lines = [];
@@ -39,8 +49,16 @@ describe('client admin CLI commands', () => {
       authMethods: undefined,
       tokenLifetimeSeconds: 600,
       mayIntrospect: true,
+      allowedResources: undefined,
+      requireDpop: false,
     });
     expect(lines.filter((l) => l.includes('the-new-secret'))).toEqual(['client_secret: the-new-secret']);
+  });
+
+  it('create --resources limits the client to registered resource indicators (RFC 8707); --require-dpop (RFC 9449)', async () => {
+    await run('create', 'reports-reader', '--resources', 'urn:playground:reports', '--require-dpop');
+    expect(clients.create).toHaveBeenCalledWith(expect.objectContaining({ allowedResources: ['urn:playground:reports'], requireDpop: true }));
+    await expect(run('create', 'typo', '--resources', 'urn:playground:report')).rejects.toThrow('unknown resource(s): urn:playground:report');
   });
 
   it('list shows clients and never a secret', async () => {

@@ -5,17 +5,23 @@ import type { ClientAdminService } from '../clients/client-admin.service';
 import type { ClientAuthMethodName, RegisteredClient, TokenFormatName } from '../clients/client';
 import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from '../keys/signing-algorithms';
 import type { SigningKeyService } from '../keys/signing-key.service';
+import type { ResourceRegistry } from '../resources/resource-registry';
 
 export const USAGE = `usage: npm run clients -- <command> [options]
 
   create <client_id> [--scope "a b"] [--format opaque|jwt] [--alg RS256|PS256|ES256|EdDSA]
                      [--auth client_secret_basic,client_secret_post,private_key_jwt]
                      [--jwks <file> | --jwks-uri <url>] [--lifetime <seconds>] [--introspect]
+                     [--resources "<uri> …"] [--require-dpop]
         registers a client and prints its secret, once (only an argon2id hash is stored).
         --alg: how its JWT access tokens are signed (default RS256).
         --auth private_key_jwt needs the client's PUBLIC keys: a JWK Set file (private members
         are refused) or a jwks_uri (https, fetched and cached; an unknown kid refetches).
         A client that authenticates by private_key_jwt only gets no secret.
+        --resources limits the resource indicators (RFC 8707) it may ask tokens for (default: any
+        registered one); --require-dpop refuses its token requests without a DPoP proof (RFC 9449).
+  add-resource <uri>           registers a resource server's identifier (RFC 8707), e.g. https://api.example.com
+  resources                    the registered resource indicators
   list                         the registered clients (never their secrets)
   rotate-secret <client_id> [--grace <seconds>]
                                a new secret, printed once; the old one stops working at once,
@@ -38,12 +44,13 @@ export const USAGE = `usage: npm run clients -- <command> [options]
 
 export interface CommandServices {
   clients: ClientAdminService;
+  resources: ResourceRegistry;
   keys: SigningKeyService;
   out: (line: string) => void;
 }
 
 /** Runs one CLI command; throws an Error with a user-facing message on bad input. */
-export async function runCommand(argv: string[], { clients, keys, out }: CommandServices): Promise<void> {
+export async function runCommand(argv: string[], { clients, resources, keys, out }: CommandServices): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -54,6 +61,8 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
       now: { type: 'boolean' },
+      resources: { type: 'string' },
+      'require-dpop': { type: 'boolean' },
       alg: { type: 'string' },
       jwks: { type: 'string' },
       'jwks-uri': { type: 'string' },
@@ -75,6 +84,8 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
         authMethods: values.auth ? (values.auth.split(',').map((m) => m.trim()) as ClientAuthMethodName[]) : undefined,
         tokenLifetimeSeconds: values.lifetime !== undefined ? Number(values.lifetime) : undefined,
         mayIntrospect: values.introspect ?? false,
+        allowedResources: values.resources !== undefined ? await registeredResources(resources, values.resources) : undefined,
+        requireDpop: values['require-dpop'] ?? false,
         ...(values.alg !== undefined ? { tokenSigningAlg: signingAlg(values.alg) } : {}),
         ...keysFrom(values),
       });
@@ -112,6 +123,16 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
     case 'disable': {
       await clients.disable(needId());
       out(`client ${clientId} disabled`);
+      return;
+    }
+    case 'add-resource': {
+      const uri = positionals[1];
+      if (!uri) throw new Error('add-resource: which resource indicator?');
+      out((await resources.register(uri)) ? `resource ${uri} registered` : `resource ${uri} was already registered`);
+      return;
+    }
+    case 'resources': {
+      out([...(await resources.registered())].join('\n') || '(no resources)');
       return;
     }
     case 'rotate-signing-key': {
@@ -164,5 +185,15 @@ function describe(c: RegisteredClient): string {
     `${c.clientId}${c.enabled ? '' : ' (disabled)'}`,
     `  format: ${c.tokenFormat}${c.tokenFormat === 'jwt' ? ` (${c.tokenSigningAlg})` : ''}, lifetime: ${c.tokenLifetimeSeconds}s, auth: ${c.authMethods.join(' ')}${keys}`,
     `  scopes: ${c.scopes.join(' ') || '(none)'}, grants: ${c.grantTypes.join(' ') || '(none)'}, may introspect: ${c.mayIntrospect ? 'yes' : 'no'}`,
+    `  resources: ${c.allowedResources ? c.allowedResources.join(' ') || '(none)' : '(any registered)'}, require DPoP: ${c.requireDpop ? 'yes' : 'no'}`,
   ].join('\n');
+}
+
+/** `--resources "<uri> …"`: each must already be registered (add-resource), so a typo fails here, not at the first token request. */
+async function registeredResources(resources: ResourceRegistry, list: string): Promise<string[]> {
+  const wanted = list.split(/\s+/).filter(Boolean);
+  const registered = await resources.registered();
+  const unknown = wanted.filter((uri) => !registered.has(uri));
+  if (unknown.length) throw new Error(`unknown resource(s): ${unknown.join(' ')} (register with add-resource first)`);
+  return wanted;
 }

@@ -29,6 +29,8 @@ export interface ClientAuthEndpoint {
    * then may a recent verification answer without reading the client from Postgres.
    */
   confirmsClient?: boolean;
+  /** Parameters a spec lets repeat (the token endpoint's RFC 8707 `resource`), read by the endpoint itself. */
+  repeatable?: readonly string[];
 }
 
 /** Attempts per request: the first may come from the cache, the others read Postgres. */
@@ -71,7 +73,7 @@ export class ClientAuthenticator {
     steps: (client: RegisteredClient, params: Record<string, string>) => Promise<T>,
   ): Promise<T> {
     const contentType = http.headers['content-type'];
-    const params = parseFormParameters(Array.isArray(contentType) ? contentType[0] : contentType, http.body);
+    const params = parseFormParameters(Array.isArray(contentType) ? contentType[0] : contentType, http.body, endpoint.repeatable);
     return this.withClient({ headers: http.headers, params }, endpoint, (client) => steps(client, params));
   }
 

@@ -9,6 +9,7 @@ import { validateJwksUri, validatePublicJwks } from './client-jwks';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
 import { SecretHasher } from '../client-auth/secret-hasher';
 import { SecretVerificationCache } from '../client-auth/secret-verification-cache';
+import { isResourceIndicator } from '../resources/resource-indicator';
 
 export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 'jwks'>> {
   clientId: string;
@@ -45,7 +46,12 @@ export class ClientAdminService {
     if (!(await this.clients.insertIfAbsent(client, secret === undefined ? null : await this.hasher.hash(secret)))) {
       throw new Error(`client "${client.clientId}" already exists`);
     }
-    await this.audit.record('client_created', client.clientId, { tokenFormat: client.tokenFormat, scopes: client.scopes });
+    await this.audit.record('client_created', client.clientId, {
+      tokenFormat: client.tokenFormat,
+      scopes: client.scopes,
+      resources: client.allowedResources,
+      requireDpop: client.requireDpop,
+    });
     const created = await this.clients.find(client.clientId);
     if (!created) throw new Error(`client "${client.clientId}" vanished right after creation`);
     return { client: created, secret };
@@ -124,11 +130,16 @@ export class ClientAdminService {
       scopes: input.scopes ?? [],
       mayIntrospect: input.mayIntrospect ?? false,
       tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? this.config.DEFAULT_TOKEN_LIFETIME_SECONDS,
+      allowedResources: input.allowedResources ?? null,
+      requireDpop: input.requireDpop ?? false,
       tokenSigningAlg: input.tokenSigningAlg ?? DEFAULT_SIGNING_ALG,
       jwks: keys.jwks ?? null,
       jwksUri: keys.jwksUri ?? null,
       seeded: input.seeded ?? false,
     };
+    if (client.allowedResources?.some((r) => !isResourceIndicator(r))) {
+      throw new Error('resources: absolute URIs without a fragment (RFC 8707 §2)');
+    }
     if (!CLIENT_ID_PATTERN.test(client.clientId)) throw new Error('client id: 1-100 characters of A-Z a-z 0-9 . _ ~ -');
     if (!client.authMethods.length || client.authMethods.some((m) => !CLIENT_AUTH_METHODS.includes(m))) {
       throw new Error(`auth methods: one or more of ${CLIENT_AUTH_METHODS.join(', ')}`);

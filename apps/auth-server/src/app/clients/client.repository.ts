@@ -93,6 +93,8 @@ function toClient(row: ClientEntity): RegisteredClient {
     scopes: row.scopes,
     mayIntrospect: row.mayIntrospect,
     tokenLifetimeSeconds: row.tokenLifetimeSeconds,
+    allowedResources: row.allowedResources ?? null,
+    requireDpop: row.requireDpop ?? false,
     tokenSigningAlg: row.tokenSigningAlg as SigningAlg,
     jwks: row.jwks,
     jwksUri: row.jwksUri,

@@ -26,6 +26,10 @@ export interface RegisteredClient {
   scopes: string[];
   mayIntrospect: boolean;
   tokenLifetimeSeconds: number;
+  /** RFC 8707: the resources it may ask tokens for; null = any registered resource. */
+  allowedResources: string[] | null;
+  /** RFC 9449: its token requests must carry a DPoP proof. */
+  requireDpop: boolean;
   /** JWS algorithm of its JWT access tokens. */
   tokenSigningAlg: SigningAlg;
   /** private_key_jwt: the registered public keys, or where to fetch them (never both). */
@@ -44,4 +48,4 @@ export type NewClient = Pick<
   RegisteredClient,
   'clientId' | 'authMethods' | 'grantTypes' | 'tokenFormat' | 'scopes' | 'mayIntrospect' | 'tokenLifetimeSeconds'
 > &
-  Partial<Pick<RegisteredClient, 'tokenSigningAlg' | 'jwks' | 'jwksUri'>> & { seeded?: boolean };
+  Partial<Pick<RegisteredClient, 'tokenSigningAlg' | 'jwks' | 'jwksUri' | 'allowedResources' | 'requireDpop'>> & { seeded?: boolean };

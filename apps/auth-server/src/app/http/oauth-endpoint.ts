@@ -6,7 +6,7 @@ import type { RegisteredClient } from '../clients/client';
 import { NoStore } from './no-store';
 
 /** How one OAuth endpoint that takes a form and authenticates its client is declared. */
-export interface OAuthEndpointSpec<S, T> {
+export interface OAuthEndpointSpec<S, T, P = undefined> {
   /** Route under the base path, e.g. `oauth2/token`. */
   path: string;
   /**
@@ -14,12 +14,19 @@ export interface OAuthEndpointSpec<S, T> {
    * acts for the client (see ClientAuthEndpoint): a recent verification may then answer.
    */
   confirmsClient?: boolean;
+  /** Parameters a spec lets repeat (the token endpoint's RFC 8707 `resource`), read by `prepare`. */
+  repeatable?: readonly string[];
+  /**
+   * A step that runs once per request before client authentication (whose retry would run
+   * `run` again): the token endpoint's DPoP proof, whose jti may be spent only once.
+   */
+  prepare?(steps: S, request: FastifyRequest): Promise<P>;
   /** OpenAPI: what the endpoint does, and what each status means here. */
   summary: string;
   responses: Record<number, string>;
   /** The provider holding the endpoint's own steps, and how to run them. */
   steps: Type<S>;
-  run(steps: S, client: RegisteredClient, params: Record<string, string>): Promise<T>;
+  run(steps: S, client: RegisteredClient, params: Record<string, string>, prepared: P): Promise<T>;
 }
 
 /**
@@ -31,8 +38,8 @@ export interface OAuthEndpointSpec<S, T> {
  * answered 200 with `no-store` (errors go through the one ErrorResponseFilter). An endpoint is a
  * class extending what this returns; its file says only what is its own.
  */
-export function OAuthEndpointController<S, T>(spec: OAuthEndpointSpec<S, T>) {
-  const endpoint = { path: `/${spec.path}`, confirmsClient: spec.confirmsClient };
+export function OAuthEndpointController<S, T, P = undefined>(spec: OAuthEndpointSpec<S, T, P>) {
+  const endpoint = { path: `/${spec.path}`, confirmsClient: spec.confirmsClient, repeatable: spec.repeatable };
 
   @ApiTags('oauth2')
   @Controller(spec.path)
@@ -48,8 +55,9 @@ export function OAuthEndpointController<S, T>(spec: OAuthEndpointSpec<S, T>) {
     @ApiOperation({ summary: spec.summary })
     @ApiConsumes('application/x-www-form-urlencoded')
     @ApiBasicAuth()
-    handle(@Req() request: FastifyRequest): Promise<T> {
-      return this.clientAuth.run(request, endpoint, (client, params) => spec.run(this.steps, client, params));
+    async handle(@Req() request: FastifyRequest): Promise<T> {
+      const prepared = (spec.prepare ? await spec.prepare(this.steps, request) : undefined) as P;
+      return this.clientAuth.run(request, endpoint, (client, params) => spec.run(this.steps, client, params, prepared));
     }
   }
   const handle = Object.getOwnPropertyDescriptor(OAuthEndpoint.prototype, 'handle') as PropertyDescriptor;

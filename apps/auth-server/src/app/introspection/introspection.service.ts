@@ -54,7 +54,8 @@ export class IntrospectionService {
     return {
       active: true,
       sub: stored.clientId,
-      aud: [stored.clientId],
+      // Always an array (CONTRACT.md): the resource indicators, or the client itself.
+      aud: stored.audience ?? [stored.clientId],
       nbf: stored.iat,
       scope: stored.scope,
       iss: this.config.ISSUER,
@@ -62,7 +63,8 @@ export class IntrospectionService {
       iat: stored.iat,
       jti: stored.jti,
       client_id: stored.clientId,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a bound token says so, and names its key.
+      ...(stored.cnfJkt ? { token_type: 'DPoP' as const, cnf: { jkt: stored.cnfJkt } } : { token_type: 'Bearer' as const }),
     };
   }
 }

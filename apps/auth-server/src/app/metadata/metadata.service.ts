@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthorizationServerMetadata } from '@playground/oauth-contracts';
+import { DPOP_SIGNING_ALGS, type AuthorizationServerMetadata } from '@playground/oauth-contracts';
 import { CLIENT_AUTH_METHODS } from '../clients/client';
 import { CLIENT_REPOSITORY, type ClientRepository } from '../clients/client.repository.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
@@ -44,6 +44,8 @@ export class MetadataService {
       introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
       revocation_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+      // RFC 9449 §5.1: the proof algorithms the token endpoint verifies.
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
       // Not an RFC 8414 name (no RFC registers one for RFC 9068 access tokens); RFC 8414 §2
       // allows additional parameters. Resource servers accept exactly these (bearer-auth).
       access_token_signing_alg_values_supported: algs,

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Query, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RevocationsFeedService, type RevocationsFeedResponse } from './revocations-feed.service';
@@ -18,5 +18,15 @@ export class RevocationsFeedController {
   @ApiResponse({ status: 403, description: 'access_denied' })
   revocations(@Req() request: FastifyRequest, @Query('after') after: unknown): Promise<RevocationsFeedResponse> {
     return this.feed.feed(request.headers, after);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'The same feed, form body: `after` plus any client authentication (private_key_jwt included)' })
+  @ApiResponse({ status: 200, description: '{"revocations":[{"jti","exp"}],"cursor":"<string>"}' })
+  @ApiResponse({ status: 401, description: 'invalid_client' })
+  revocationsByForm(@Req() request: FastifyRequest): Promise<RevocationsFeedResponse> {
+    return this.feed.feedByForm(request.headers, request.body);
   }
 }

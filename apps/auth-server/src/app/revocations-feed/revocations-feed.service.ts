@@ -13,6 +13,9 @@ export interface RevocationsFeedResponse {
 /** A GET without a form: Basic only, and the caller is always read from Postgres. */
 const FEED_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revocations', methods: ['client_secret_basic'] };
 
+/** The POST form of the feed: any registered method, private_key_jwt included. */
+const FEED_FORM_ENDPOINT: ClientAuthEndpoint = { path: '/oauth2/revocations' };
+
 /** Most rows per page; a poller just asks again with the returned cursor. */
 const PAGE_SIZE = 1000;
 
@@ -30,6 +33,15 @@ export class RevocationsFeedService {
 
   async feed(headers: OAuthRequest['headers'], after: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
     return this.authenticator.withClient({ headers, params: {} }, FEED_ENDPOINT, (caller) => this.page(caller, after, now));
+  }
+
+  /**
+   * The same feed by POST with a form body (`after` and the client authentication parameters), so
+   * a resource server authenticating with a client assertion (private_key_jwt) — which lives in
+   * the body, never in a URL — can read it too: no shared secret is needed anywhere.
+   */
+  async feedByForm(headers: OAuthRequest['headers'], body: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
+    return this.authenticator.run({ headers, body }, FEED_FORM_ENDPOINT, (caller, params) => this.page(caller, params['after'], now));
   }
 
   private async page(caller: RegisteredClient, after: unknown, now: number): Promise<RevocationsFeedResponse> {

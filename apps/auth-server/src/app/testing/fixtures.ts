@@ -12,6 +12,8 @@ export function aClient(overrides: Partial<RegisteredClient> = {}): RegisteredCl
     scopes: ['country.read', 'customer.read', 'customer.write'],
     mayIntrospect: false,
     tokenLifetimeSeconds: 14400,
+    allowedResources: null,
+    requireDpop: false,
     tokenSigningAlg: 'RS256',
     jwks: null,
     jwksUri: null,

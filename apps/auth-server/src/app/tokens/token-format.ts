@@ -8,6 +8,10 @@ export interface IssueContext {
   /** Unix seconds. */
   iat: number;
   exp: number;
+  /** RFC 8707 resources the token is meant for; undefined: the client itself. */
+  audience?: string[];
+  /** RFC 9449 thumbprint the token is bound to. */
+  jkt?: string;
 }
 
 /** What gets stored about a token: never the token itself. */
@@ -16,6 +20,8 @@ export interface TokenRecordKey {
   format: TokenFormatName;
   tokenHash: Buffer | null;
   kid: string | null;
+  audience: string[] | null;
+  cnfJkt: string | null;
 }
 
 export interface GeneratedToken {

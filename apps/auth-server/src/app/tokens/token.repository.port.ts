@@ -11,6 +11,10 @@ export interface StoredToken {
   iat: number;
   exp: number;
   revokedAt: Date | null;
+  /** RFC 8707 resources; null: the client itself. */
+  audience: string[] | null;
+  /** RFC 9449 thumbprint of a DPoP-bound token. */
+  cnfJkt: string | null;
   /** Whether the owning client is still enabled (a disabled client's tokens are inactive). */
   clientEnabled: boolean;
 }

@@ -20,6 +20,8 @@ interface TokenRow {
   iat: string;
   exp: string;
   revoked_at: Date | null;
+  audience: string[] | null;
+  cnf_jkt: string | null;
   enabled: boolean;
 }
 
@@ -36,6 +38,8 @@ function toStoredToken(row: TokenRow): StoredToken {
     iat: Number(row.iat),
     exp: Number(row.exp),
     revokedAt: row.revoked_at,
+    audience: row.audience ?? null,
+    cnfJkt: row.cnf_jkt ?? null,
     clientEnabled: row.enabled,
   };
 }
@@ -60,12 +64,12 @@ export class TypeOrmTokenRepository implements TokenRepository {
     // were three statements and two commits (~5 round trips with BEGIN/COMMIT); this is one.
     // Both inserts read from `c`, so a rotated or disabled client writes nothing at all.
     const rows = await this.prepared<{ jti: string }>(
-      'auth_server_issue_token',
+      'auth_server_issue_token_v2',
       `WITH c AS (
          SELECT client_id FROM clients WHERE client_id = $1::text AND enabled AND secret_version = $2::integer
        ), t AS (
-         INSERT INTO tokens (jti, format, token_hash, kid, client_id, scope, iat, exp)
-         SELECT $3::text, $4::text, $5::bytea, $6::text, c.client_id, $7::text, $8::bigint, $9::bigint FROM c
+         INSERT INTO tokens (jti, format, token_hash, kid, client_id, scope, iat, exp, audience, cnf_jkt)
+         SELECT $3::text, $4::text, $5::bytea, $6::text, c.client_id, $7::text, $8::bigint, $9::bigint, $11::text[], $12::text FROM c
          RETURNING jti
        ), a AS (
          INSERT INTO audit_log (event, client_id, detail)
@@ -83,6 +87,8 @@ export class TypeOrmTokenRepository implements TokenRepository {
         record.iat,
         record.exp,
         JSON.stringify(audit),
+        record.audience,
+        record.cnfJkt,
       ],
     );
     return rows.length === 1;
@@ -91,7 +97,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
   async find(lookup: TokenLookup): Promise<StoredToken | undefined> {
     const [column, value] = lookupColumn(lookup);
     const rows: TokenRow[] = await this.db.query(
-      `SELECT t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, c.enabled
+      `SELECT t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, t.audience, t.cnf_jkt, c.enabled
          FROM tokens t JOIN clients c ON c.client_id = t.client_id
         WHERE ${column} = $1`,
       [value],
@@ -103,9 +109,9 @@ export class TypeOrmTokenRepository implements TokenRepository {
     const [column, value] = lookup ? lookupColumn(lookup) : ['t.jti', null];
     const rows = await this.prepared<Partial<TokenRow> & { caller_valid: boolean }>(
       // One plan per lookup column: the column is part of the statement text.
-      `auth_server_find_for_caller_${column === 't.jti' ? 'jti' : 'hash'}`,
+      `auth_server_find_for_caller_v2_${column === 't.jti' ? 'jti' : 'hash'}`,
       `SELECT (k.enabled AND k.secret_version = $3::integer) AS caller_valid,
-              t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, c.enabled
+              t.jti, t.format, t.client_id, t.scope, t.iat, t.exp, t.revoked_at, t.audience, t.cnf_jkt, c.enabled
          FROM clients k
          LEFT JOIN (tokens t JOIN clients c ON c.client_id = t.client_id) ON ${column} = $1
         WHERE k.client_id = $2::text`,

@@ -23,20 +23,29 @@ export class TokenService {
     @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
   ) {}
 
-  async issue(client: RegisteredClient, scopes: string[], now = Math.floor(Date.now() / 1000)): Promise<IssuedAccessToken> {
+  /**
+   * `binding.audience`: RFC 8707 resources (already validated); `binding.jkt`: RFC 9449 key
+   * thumbprint. Both are stored with the token, so introspection answers them for any format.
+   */
+  async issue(
+    client: RegisteredClient,
+    scopes: string[],
+    binding: { audience?: string[]; jkt?: string } = {},
+    now = Math.floor(Date.now() / 1000),
+  ): Promise<IssuedAccessToken> {
     const format = this.formats.find((f) => f.name === client.tokenFormat);
     if (!format) throw new Error(`no token format "${client.tokenFormat}"`);
     const scope = scopes.join(' ');
     const iat = now;
     const exp = now + client.tokenLifetimeSeconds;
     const jti = randomUUID();
-    const { accessToken, record } = await format.generate({ client, scope, jti, iat, exp });
+    const { accessToken, record } = await format.generate({ client, scope, jti, iat, exp, audience: binding.audience, jkt: binding.jkt });
     // One statement: token row + audit row, written only if the client is still enabled at the
     // secret version it was authenticated with (the authentication may have come from cache).
     const stored = await this.tokens.insertIssued(
       { ...record, clientId: client.clientId, scope, iat, exp },
       { clientId: client.clientId, secretVersion: client.secretVersion },
-      { jti, format: format.name, scope, exp },
+      { jti, format: format.name, scope, exp, ...(binding.audience ? { audience: binding.audience } : {}), ...(binding.jkt ? { dpop: true } : {}) },
     );
     if (!stored) throw new ClientChangedError(client.clientId);
     oauthTelemetry.tokenIssued({ clientId: client.clientId, tokenFormat: format.name, scopes, kid: record.kid });

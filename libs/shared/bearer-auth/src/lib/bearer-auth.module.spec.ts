@@ -5,7 +5,9 @@ import { startProtectedApp } from '../testing/protected-app';
 import type { TokenValidationMode } from './bearer-auth.options';
 import { RevocationList } from './revocation/revocation-list';
 
-const INVALID_TOKEN = /^Bearer realm="spec", error="invalid_token", error_description="[^"]+"$/;
+/** RFC 9449 §7.1: every challenge of a DPoP-capable resource server also offers DPoP. */
+const DPOP_CHALLENGE = 'DPoP realm="spec", algs="ES256 EdDSA PS256 RS256"';
+const INVALID_TOKEN = /^Bearer realm="spec", error="invalid_token", error_description="[^"]+", DPoP realm="spec", algs="ES256 EdDSA PS256 RS256"$/;
 
 describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuthModule over HTTP, %s mode (RFC 6750 §3)', (mode) => {
   let fake: FakeAuthServer;
@@ -27,13 +29,13 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuth
   it('no token → 401 with a bare Bearer challenge (no error code)', async () => {
     const response = await get('/country/code/AUS');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="spec"');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="spec", ${DPOP_CHALLENGE}`);
   });
 
   it('another scheme (Basic) counts as no bearer token', async () => {
     const response = await get('/country/code/AUS', 'Basic dXNlcjpwYXNz');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="spec"');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="spec", ${DPOP_CHALLENGE}`);
   });
 
   const validToken = () => (mode === 'introspection' ? Promise.resolve(fake.opaque({ scope: 'country.read' })) : fake.jwt({ scope: 'country.read' }));
@@ -64,7 +66,7 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuth
     const response = await get('/country/code/AUS', `Bearer ${token}`);
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBe(
-      'Bearer realm="spec", error="insufficient_scope", error_description="the access token lacks the required scope", scope="country.read"',
+      `Bearer realm="spec", error="insufficient_scope", error_description="the access token lacks the required scope", scope="country.read", ${DPOP_CHALLENGE}`,
     );
     expect(await response.json()).toEqual({ error: 'insufficient_scope', error_description: 'the access token lacks the required scope' });
     // Authentication alone is enough where no scope is required.
@@ -132,7 +134,7 @@ describe('BearerAuthModule, auto mode, both token formats', () => {
       const response = await fetch(`${url}/country/any`, { headers: { authorization: 'Bearer some-opaque-token' } });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe(
-        'Bearer realm="spec", error="invalid_token", error_description="the access token could not be validated"',
+        `Bearer realm="spec", error="invalid_token", error_description="the access token could not be validated", ${DPOP_CHALLENGE}`,
       );
     } finally {
       await app.close();

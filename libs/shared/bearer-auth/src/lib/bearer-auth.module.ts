@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { BEARER_AUTH_OPTIONS, resolveOptions, type BearerAuthAsyncOptions, type BearerAuthOptions, type ResolvedBearerAuthOptions } from './bearer-auth.options';
+import { DpopProofVerifier } from './dpop/dpop-proof.verifier';
+import { AudiencePolicy } from './guards/audience.policy';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
 import { BearerStrategy } from './guards/bearer.strategy';
 import { ScopesGuard } from './guards/scopes.guard';
@@ -26,11 +28,13 @@ const providers: Provider[] = [
       ({ auto, jwt, introspection })[options.mode],
   },
   BearerStrategy,
+  AudiencePolicy,
+  DpopProofVerifier,
   BearerAuthGuard,
   ScopesGuard,
 ];
 
-const exported = [BEARER_AUTH_OPTIONS, TOKEN_VERIFIER, AuthorizationServerClient, RevocationList, JwtTokenVerifier, IntrospectionTokenVerifier, BearerAuthGuard, ScopesGuard];
+const exported = [BEARER_AUTH_OPTIONS, DpopProofVerifier, AudiencePolicy, TOKEN_VERIFIER, AuthorizationServerClient, RevocationList, JwtTokenVerifier, IntrospectionTokenVerifier, BearerAuthGuard, ScopesGuard];
 
 /**
  * Bearer-token protection for a resource server (RFC 6750), global once imported:

@@ -1,4 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
+import { DPOP_SIGNING_ALGS, type ChallengeParameters } from '@playground/oauth-contracts';
+import type { PrivateKeyJwtOptions } from '@playground/token-client';
+import { InMemoryDpopReplayCache, type DpopReplayCache } from './dpop/dpop-replay-cache';
 
 export type TokenValidationMode = 'auto' | 'jwt' | 'introspection';
 
@@ -22,6 +25,11 @@ export interface BearerAuthOptions {
   introspection?: {
     clientId?: string;
     clientSecret?: string;
+    /**
+     * Authenticate introspection and the revocations feed with private_key_jwt (RFC 7523 §2.2)
+     * instead of the secret: no shared secret on the resource server at all.
+     */
+    privateKeyJwt?: PrivateKeyJwtOptions;
     /** Upper bound for caching an active introspection result (also bounded by the token's exp). */
     cacheTtlSeconds?: number;
     /** How long an inactive result is remembered. */
@@ -49,6 +57,26 @@ export interface BearerAuthOptions {
     verifiedCacheTtlSeconds?: number;
     verifiedCacheMaxEntries?: number;
   };
+  /**
+   * RFC 8707 resource indicator of this resource server (e.g. `http://localhost:8091/ms-system`).
+   * Set: a token whose audience names resources but not this one is refused (401 invalid_token).
+   */
+  resource?: string;
+  /** With `resource`: also refuse tokens issued without any resource (audience `[client_id]`). */
+  requireAudience?: boolean;
+  /** RFC 9728 §5.1: the metadata URL sent as `resource_metadata` in every challenge. */
+  resourceMetadataUrl?: string;
+  /** RFC 9449 DPoP proofs (`Authorization: DPoP <token>` with a `DPoP` header). */
+  dpop?: {
+    /** Accepted proof algorithms, announced as `algs` and `dpop_signing_alg_values_supported`. */
+    algorithms?: readonly string[];
+    /** Oldest accepted proof `iat`, seconds in the past. */
+    maxAgeSeconds?: number;
+    /** Latest accepted proof `iat`, seconds in the future (clock skew). */
+    maxFutureSeconds?: number;
+    /** Where seen proof `jti`s live; default one process's memory (ADR 0007 for several instances). */
+    replayCache?: DpopReplayCache;
+  };
   /** Timeout of every call to the authorization server. */
   httpTimeoutMs?: number;
   /** Longest token accepted at all; longer ones are refused without any network call. */
@@ -57,10 +85,15 @@ export interface BearerAuthOptions {
   fetch?: FetchLike;
 }
 
-export type ResolvedBearerAuthOptions = Required<Omit<BearerAuthOptions, 'issuer' | 'fetch' | 'introspection' | 'revocation' | 'jwt'>> & {
+export type ResolvedBearerAuthOptions = Required<
+  Omit<BearerAuthOptions, 'issuer' | 'fetch' | 'introspection' | 'revocation' | 'jwt' | 'resource' | 'resourceMetadataUrl' | 'dpop'>
+> & {
   issuer?: string;
+  resource?: string;
+  resourceMetadataUrl?: string;
+  dpop: Required<NonNullable<BearerAuthOptions['dpop']>>;
   fetch: FetchLike;
-  introspection: Required<NonNullable<BearerAuthOptions['introspection']>>;
+  introspection: Required<Omit<NonNullable<BearerAuthOptions['introspection']>, 'privateKeyJwt'>> & { privateKeyJwt?: PrivateKeyJwtOptions };
   revocation: Required<NonNullable<BearerAuthOptions['revocation']>>;
   jwt: Required<NonNullable<BearerAuthOptions['jwt']>>;
 };
@@ -86,6 +119,8 @@ export const BEARER_AUTH_DEFAULTS = {
   httpTimeoutMs: 5_000,
   // RS256 JWTs of this playground are ~800 bytes; 4 KiB leaves room and bounds hashing work.
   maxTokenLength: 4096,
+  // RFC 9449 §11.1 leaves the window to the server; 60 s back covers slow clients, 10 s ahead clock skew.
+  dpop: { algorithms: DPOP_SIGNING_ALGS, maxAgeSeconds: 60, maxFutureSeconds: 10 },
 } as const;
 
 export function resolveOptions(options: BearerAuthOptions): ResolvedBearerAuthOptions {
@@ -99,6 +134,10 @@ export function resolveOptions(options: BearerAuthOptions): ResolvedBearerAuthOp
     jwt: { ...d.jwt, ...stripUndefined(options.jwt ?? {}) },
     httpTimeoutMs: options.httpTimeoutMs ?? d.httpTimeoutMs,
     maxTokenLength: options.maxTokenLength ?? d.maxTokenLength,
+    resource: options.resource,
+    requireAudience: options.requireAudience ?? false,
+    resourceMetadataUrl: options.resourceMetadataUrl,
+    dpop: { ...d.dpop, ...stripUndefined(options.dpop ?? {}), replayCache: options.dpop?.replayCache ?? new InMemoryDpopReplayCache() },
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   };
 }
@@ -121,4 +160,9 @@ function revocationOptions(given: NonNullable<BearerAuthOptions['revocation']>):
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The parameters every challenge of this resource server carries (RFC 9728 §5.1, RFC 9449 §7.1). */
+export function challengeParameters(options: ResolvedBearerAuthOptions): ChallengeParameters {
+  return { resourceMetadata: options.resourceMetadataUrl, dpopAlgs: options.dpop.algorithms };
 }

@@ -40,7 +40,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
     reply.status(status).send(body);
   }
 
-  toResponse(exception: unknown, request?: RoutedRequest): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  toResponse(exception: unknown, request?: RoutedRequest): { status: number; body: ErrorBody; headers: Record<string, string | string[]> } {
     const database = classifyDatabaseError(exception);
     if (database === 'unavailable') {
       this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
@@ -64,7 +64,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
       return {
         status: exception.status,
         body: exception.toJSON(),
-        headers: { 'www-authenticate': exception.challenge(this.realm) },
+        // One header line per scheme (RFC 9110 §11.6.1): Bearer, and DPoP when the server takes it.
+        headers: { 'www-authenticate': oneOrMany(exception.challenges(this.realm)) },
       };
     }
     const status = statusOf(exception);
@@ -84,6 +85,9 @@ export class ErrorResponseFilter implements ExceptionFilter {
 }
 
 const NO_SUCH_RESOURCE: ErrorBody = { error: 'not_found', error_description: 'no such resource' };
+function oneOrMany(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
+}
 
 function statusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();

@@ -1,4 +1,4 @@
-import { BearerError, InsufficientScopeError, InvalidBearerRequestError, InvalidTokenError, MissingBearerTokenError } from './bearer-error';
+import { BearerError, DpopProofRefusedError, InsufficientScopeError, InvalidBearerRequestError, InvalidTokenError, MissingBearerTokenError } from './bearer-error';
 import { ProtocolError } from './protocol-error';
 
 describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () => {
@@ -42,5 +42,30 @@ describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () =
   it('keeps the logged reason out of the body', () => {
     const error = BearerError.invalidToken('the access token is invalid', 'signature by unknown kid "k1"');
     expect(JSON.stringify(error.toJSON())).not.toContain('k1');
+  });
+});
+
+describe('BearerError: RFC 9449 §7.1 DPoP challenges and RFC 9728 §5.1 resource_metadata', () => {
+  const advertised = { resourceMetadata: 'http://rs/.well-known/oauth-protected-resource/rs', dpopAlgs: ['ES256', 'EdDSA'] };
+
+  it('no token → a plain Bearer and a DPoP challenge naming the accepted algorithms', () => {
+    expect(BearerError.missingToken().advertise(advertised).challenges('rs')).toEqual([
+      'Bearer realm="rs", resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"',
+      'DPoP realm="rs", algs="ES256 EdDSA"',
+    ]);
+  });
+
+  it('a DPoP request that fails → the error sits on the DPoP challenge, Bearer stays plain', () => {
+    const [bearer, dpop] = BearerError.invalidToken('the access token is invalid').onScheme('DPoP').advertise(advertised).challenges();
+    expect(bearer).toBe('Bearer resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"');
+    expect(dpop).toBe(
+      'DPoP error="invalid_token", error_description="the access token is invalid", algs="ES256 EdDSA"',
+    );
+  });
+
+  it('a bad proof → 401 invalid_dpop_proof on the DPoP challenge', () => {
+    const error = new DpopProofRefusedError('the DPoP proof is stale').advertise({ dpopAlgs: ['ES256'] });
+    expect(error.status).toBe(401);
+    expect(error.challenges()).toEqual(['Bearer', 'DPoP error="invalid_dpop_proof", error_description="the DPoP proof is stale", algs="ES256"']);
   });
 });

@@ -17,6 +17,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'unsupported_token_type'
   | 'access_denied'
+  | 'invalid_target'
+  | 'invalid_dpop_proof'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -89,6 +91,18 @@ export class UnsupportedTokenTypeError extends OAuthError {
 export class AccessDeniedError extends OAuthError {
   readonly code = 'access_denied';
   readonly status = 403;
+}
+
+/** RFC 8707 §2: a `resource` that is malformed, unknown, or not allowed for this client. */
+export class InvalidTargetError extends OAuthError {
+  readonly code = 'invalid_target';
+  readonly status = 400;
+}
+
+/** RFC 9449 §5: the `DPoP` proof header at the token endpoint is missing parts, stale, replayed or forged. */
+export class InvalidDpopProofError extends OAuthError {
+  readonly code = 'invalid_dpop_proof';
+  readonly status = 400;
 }
 
 /** Anything unexpected. The description is fixed so that nothing internal leaks. */

@@ -3,7 +3,8 @@
 /** RFC 6749 §5.1 successful token response. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the token is bound to the key of a DPoP proof (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
 }
@@ -25,7 +26,9 @@ export interface ActiveIntrospectionResponse {
   iat: number;
   jti: string;
   client_id: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
+  /** RFC 9449 §6.2: only for DPoP-bound tokens, the RFC 7638 thumbprint of the proof key. */
+  cnf?: { jkt: string };
 }
 
 /** RFC 9068 JWT access token claims. */
@@ -39,6 +42,8 @@ export interface AccessTokenClaims {
   jti: string;
   client_id: string;
   scope: string;
+  /** RFC 9449 §6.1: present on DPoP-bound tokens only. */
+  cnf?: { jkt: string };
 }
 
 /** RFC 8414 authorization server metadata, the fields this playground publishes. */
@@ -76,6 +81,27 @@ export interface AuthenticatedClient {
   /** How the token was validated. */
   validatedBy: 'jwt' | 'introspection';
   expiresAt: number;
+  /** The token's audience (`aud`), always as an array: `[client_id]` or the resource indicators. */
+  audience: string[];
+  /** RFC 9449: the thumbprint the token is bound to; undefined for a plain bearer token. */
+  jkt?: string;
+}
+
+/**
+ * JWS algorithms a DPoP proof may use (RFC 9449 §5.1 `dpop_signing_alg_values_supported`): the
+ * asymmetric ones jose verifies everywhere. Never `none`, never an HMAC (a proof proves
+ * possession of a private key).
+ */
+export const DPOP_SIGNING_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+
+/** RFC 9728 §2 protected resource metadata, the fields ms-system publishes. */
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: ['header'];
+  dpop_signing_alg_values_supported: string[];
+  [extension: string]: unknown;
 }
 
 /** Scope strings are space-delimited (RFC 6749 §3.3). */

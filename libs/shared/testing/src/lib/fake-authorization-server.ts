@@ -43,7 +43,7 @@ export interface FakeAuthServer {
   /** Signs a JWT access token the way the real auth-server does (RFC 9068). */
   jwt(claims?: Partial<JWTPayload & { client_id: string; scope: string }>, header?: Record<string, unknown>): Promise<string>;
   /** Registers an opaque token that introspection reports as active. */
-  opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string }): string;
+  opaque(claims?: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } }): string;
   revoke(jti: string, exp: number): void;
   /** Whether introspection would call `token` active (issued or registered, unexpired, not revoked). */
   isActive(token: string): boolean;
@@ -106,7 +106,9 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
       const body = { iss: fake.issuer, sub: clientId, aud: [clientId], iat: now, nbf: now, exp: now + 300, jti: randomUUID(), client_id: clientId, scope: 'country.read customer.read', ...claims };
       const token = await new SignJWT(body).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid, ...header }).sign(privateKey);
       // The real auth-server introspects its JWTs too.
-      opaqueTokens.set(token, { active: true, token_type: 'Bearer', ...body });
+      // Introspection answers aud as an array, and a DPoP-bound token as such (RFC 9449 §6.2).
+      const aud = Array.isArray(body.aud) ? body.aud : [body.aud];
+      opaqueTokens.set(token, { active: true, token_type: (body as Record<string, unknown>)['cnf'] ? 'DPoP' : 'Bearer', ...body, aud });
       return token;
     },
     opaque(claims = {}) {
@@ -133,13 +135,13 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
   let port = 0;
 
   /** An opaque token introspection reports as active, with the claims the real server gives. */
-  function register(token: string, claims: { client_id?: string; scope?: string; exp?: number; jti?: string }): void {
+  function register(token: string, claims: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } }): void {
     const now = Math.floor(Date.now() / 1000);
     const clientId = claims.client_id ?? 'user-client-opaque';
     opaqueTokens.set(token, {
       active: true,
       sub: clientId,
-      aud: [clientId],
+      aud: claims.aud ?? [clientId],
       nbf: now,
       iat: now,
       exp: claims.exp ?? now + 300,
@@ -147,7 +149,8 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
       iss: fake.issuer,
       jti: claims.jti ?? randomUUID(),
       client_id: clientId,
-      token_type: 'Bearer',
+      token_type: claims.cnf ? 'DPoP' : 'Bearer',
+      ...(claims.cnf ? { cnf: claims.cnf } : {}),
     });
   }
 

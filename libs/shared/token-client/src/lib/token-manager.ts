@@ -1,5 +1,7 @@
 import type { AuthorizationServerMetadata, TokenResponse } from '@playground/oauth-contracts';
 import { clientSecretBasic } from './client-secret-basic';
+import { DpopKey } from './dpop-key';
+import { PrivateKeyJwtAuthenticator, type PrivateKeyJwtOptions } from './private-key-jwt';
 import {
   ClientCredentialsRejectedError,
   TokenEndpointUnavailableError,
@@ -22,7 +24,17 @@ export interface TokenManagerOptions {
    */
   authServerUrl: string;
   clientId: string;
-  clientSecret: string;
+  /** client_secret_basic (RFC 6749 §2.3.1). Required unless `privateKeyJwt` is given. */
+  clientSecret?: string;
+  /** private_key_jwt (RFC 7523 §2.2) instead of a secret: the assertion is signed with this key. */
+  privateKeyJwt?: PrivateKeyJwtOptions;
+  /** RFC 8707 resource indicator(s) the token is for; the token's audience becomes them. */
+  resource?: string | string[];
+  /**
+   * RFC 9449 DPoP: bind every token to a key pair generated in this process (`true`: ES256), and
+   * send a proof with each token and resource request. A DpopKey may be passed to share one.
+   */
+  dpop?: boolean | { alg?: string } | DpopKey;
   /** Space-delimited scopes to ask for; omitted → the client's registered scopes. */
   scope?: string;
   /** Skips discovery (e.g. when the issuer's public host is not reachable from this network). */
@@ -44,6 +56,8 @@ export interface TokenManagerOptions {
 
 interface CachedToken {
   accessToken: string;
+  /** `Bearer`, or `DPoP` for a token bound to this manager's key. */
+  tokenType: 'Bearer' | 'DPoP';
   /** Epoch ms at which the server stops accepting it. */
   expiresAt: number;
   /** Epoch ms from which a new one is requested. */
@@ -56,7 +70,9 @@ const WELL_KNOWN = '/.well-known/oauth-authorization-server';
  * OAuth 2.0 client credentials (RFC 6749 §4.4) for a service calling another service:
  *
  * - finds the token endpoint through RFC 8414 metadata (once; a failed discovery is not cached);
- * - authenticates with client_secret_basic (§2.3.1 encoding);
+ * - authenticates with client_secret_basic (§2.3.1 encoding) or private_key_jwt (RFC 7523 §2.2);
+ * - asks for the configured `resource`(s) (RFC 8707) and binds tokens with DPoP (RFC 9449) when
+ *   told to: a new proof per token request and per resource request (`authorizedFetch`);
  * - caches the token and asks for a new one `skew` before it expires;
  * - coalesces concurrent refreshes: however many callers need a token at once, one request is made;
  * - retries network errors and 5xx with exponential backoff and full jitter, then gives up with
@@ -71,6 +87,9 @@ export class ClientCredentialsTokenManager {
   private readonly now: () => number;
   private readonly logger: TokenManagerLogger;
   private tokenEndpoint?: string;
+  private issuer?: string;
+  private readonly assertions?: PrivateKeyJwtAuthenticator;
+  private dpopKey?: Promise<DpopKey>;
   private current?: CachedToken;
   private inflight?: Promise<CachedToken>;
   private requests = 0;
@@ -80,6 +99,11 @@ export class ClientCredentialsTokenManager {
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? { log: () => undefined, warn: () => undefined };
     this.tokenEndpoint = options.tokenEndpoint;
+    if (options.privateKeyJwt) this.assertions = new PrivateKeyJwtAuthenticator(options.clientId, options.privateKeyJwt);
+    else if (!options.clientSecret) throw new Error('the token manager needs clientSecret or privateKeyJwt');
+    const { dpop } = options;
+    if (dpop instanceof DpopKey) this.dpopKey = Promise.resolve(dpop);
+    else if (dpop) this.dpopKey = DpopKey.generate(dpop === true ? 'ES256' : (dpop.alg ?? 'ES256'));
   }
 
   /** How many token requests succeeded so far (observability and tests). */
@@ -89,18 +113,22 @@ export class ClientCredentialsTokenManager {
 
   /** A valid access token: the cached one, or a new one when it is missing or about to expire. */
   async getAccessToken(): Promise<string> {
+    return (await this.currentToken()).accessToken;
+  }
+
+  private async currentToken(): Promise<CachedToken> {
     const cached = this.current;
     const hit = Boolean(cached && this.now() < cached.refreshAt);
     oauthTelemetry.clientTokenCache(hit ? 'hit' : 'miss', this.options.clientId);
-    if (cached && hit) return cached.accessToken;
+    if (cached && hit) return cached;
     try {
-      return (await this.refresh()).accessToken;
+      return await this.refresh();
     } catch (error) {
       // Early refresh failed but the old token has not expired yet: keep using it. The next call
       // tries again. Rejected credentials are final, though.
       if (cached && this.current === cached && this.now() < cached.expiresAt && !(error instanceof ClientCredentialsRejectedError)) {
         this.logger.warn(`token refresh failed, the current token is still valid for a while: ${describeError(error)}`);
-        return cached.accessToken;
+        return cached;
       }
       throw error;
     }
@@ -115,19 +143,33 @@ export class ClientCredentialsTokenManager {
   }
 
   /**
-   * `fetch` with `Authorization: Bearer <token>`. On a 401 the token is invalidated, a new one is
-   * requested and the request is sent once more (a second 401 is returned as is). Send bodies that
-   * can be replayed (strings, buffers), not streams.
+   * `fetch` with `Authorization: Bearer <token>` — or, for a DPoP-bound token, `Authorization:
+   * DPoP <token>` and a fresh `DPoP` proof for this method, URL and token (RFC 9449 §7). On a 401
+   * the token is invalidated, a new one is requested and the request is sent once more (with a
+   * new proof; a second 401 is returned as is). Send bodies that can be replayed (strings,
+   * buffers), not streams.
    */
   async authorizedFetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const token = await this.getAccessToken();
-    const response = await fetch(url, withBearer(init, token));
+    const token = await this.currentToken();
+    const response = await fetch(url, await this.authorize(url, init, token));
     if (response.status !== 401) return response;
     await response.body?.cancel().catch(() => undefined);
-    this.invalidate(token);
+    this.invalidate(token.accessToken);
     // A 401 from the token endpoint surfaces here as ClientCredentialsRejectedError: no loop.
-    const fresh = await this.getAccessToken();
-    return fetch(url, withBearer(init, fresh));
+    const fresh = await this.currentToken();
+    return fetch(url, await this.authorize(url, init, fresh));
+  }
+
+  private async authorize(url: string | URL, init: RequestInit, token: CachedToken): Promise<RequestInit> {
+    const headers = new Headers(init.headers);
+    if (token.tokenType === 'DPoP' && this.dpopKey) {
+      const key = await this.dpopKey;
+      headers.set('authorization', `DPoP ${token.accessToken}`);
+      headers.set('dpop', await key.proof({ htm: (init.method ?? 'GET').toUpperCase(), htu: url, accessToken: token.accessToken }, this.now()));
+    } else {
+      headers.set('authorization', `Bearer ${token.accessToken}`);
+    }
+    return { ...init, headers };
   }
 
   private refresh(): Promise<CachedToken> {
@@ -144,19 +186,22 @@ export class ClientCredentialsTokenManager {
 
   private async requestToken(): Promise<CachedToken> {
     const endpoint = await this.discoverTokenEndpoint();
-    const body = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (this.options.scope) body.set('scope', this.options.scope);
-    const response = await this.retrying('token request', () =>
-      this.send(endpoint, {
-        method: 'POST',
-        headers: {
-          authorization: clientSecretBasic(this.options.clientId, this.options.clientSecret),
-          'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-          accept: 'application/json',
-        },
-        body: body.toString(),
-      }),
-    );
+    // Built per attempt: an assertion's and a proof's jti are single-use, so a retry signs anew.
+    const response = await this.retrying('token request', async () => {
+      const body = new URLSearchParams({ grant_type: 'client_credentials' });
+      if (this.options.scope) body.set('scope', this.options.scope);
+      const resources = this.options.resource === undefined ? [] : [this.options.resource].flat();
+      for (const resource of resources) body.append('resource', resource);
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
+      if (this.assertions) {
+        const audience = this.issuer ?? this.options.authServerUrl.replace(/\/+$/, '');
+        for (const [name, value] of Object.entries(await this.assertions.parameters(audience, this.now()))) body.set(name, value);
+      } else {
+        headers['authorization'] = clientSecretBasic(this.options.clientId, this.options.clientSecret as string);
+      }
+      if (this.dpopKey) headers['dpop'] = await (await this.dpopKey).proof({ htm: 'POST', htu: endpoint }, this.now());
+      return this.send(endpoint, { method: 'POST', headers, body: body.toString() });
+    });
     const payload = (await response.json().catch(() => undefined)) as Partial<TokenResponse> & { error?: string } | undefined;
     if (response.status === 401 || payload?.error === 'invalid_client') {
       throw new ClientCredentialsRejectedError(response.status, payload?.error);
@@ -164,8 +209,11 @@ export class ClientCredentialsTokenManager {
     if (!response.ok) {
       throw new TokenProtocolError(`the token endpoint answered HTTP ${response.status}${payload?.error ? ` (${payload.error})` : ''}`);
     }
-    if (!payload || typeof payload.access_token !== 'string' || !payload.access_token || payload.token_type?.toLowerCase() !== 'bearer') {
-      throw new TokenProtocolError('the token endpoint answered without a bearer access_token');
+    const tokenType = payload?.token_type?.toLowerCase();
+    // RFC 9449 §5: a client that sent a proof must get a DPoP token (else the server ignored DPoP).
+    const expected = this.dpopKey ? 'dpop' : 'bearer';
+    if (!payload || typeof payload.access_token !== 'string' || !payload.access_token || tokenType !== expected) {
+      throw new TokenProtocolError(`the token endpoint answered without a ${expected === 'dpop' ? 'DPoP' : 'bearer'} access_token`);
     }
     // RFC 6749 §5.1: expires_in is RECOMMENDED, not required; without it assume a short life.
     const lifetimeSeconds = typeof payload.expires_in === 'number' && payload.expires_in > 0 ? payload.expires_in : 60;
@@ -178,6 +226,7 @@ export class ClientCredentialsTokenManager {
     );
     return {
       accessToken: payload.access_token,
+      tokenType: this.dpopKey ? 'DPoP' : 'Bearer',
       expiresAt: issuedAt + lifetimeSeconds * 1000,
       refreshAt: issuedAt + lifetimeSeconds * 1000 - skewMs,
     };
@@ -199,6 +248,8 @@ export class ClientCredentialsTokenManager {
       this.logger.warn(`metadata issuer ${String(metadata.issuer)} differs from AUTH_SERVER_URL ${issuer}`);
     }
     this.tokenEndpoint = metadata.token_endpoint;
+    // RFC 7523 §3: an assertion's `aud` is the issuer identifier the metadata names.
+    if (typeof metadata.issuer === 'string') this.issuer = metadata.issuer;
     return this.tokenEndpoint;
   }
 
@@ -218,12 +269,6 @@ export class ClientCredentialsTokenManager {
       onGiveUp: (error, attempts) => new TokenEndpointUnavailableError(attempts, error),
     });
   }
-}
-
-function withBearer(init: RequestInit, token: string): RequestInit {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return { ...init, headers };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -53,6 +53,14 @@ export class ClientEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /** RFC 8707: the resources this client may ask tokens for; null = any registered resource. */
+  @Column({ name: 'allowed_resources', type: 'text', array: true, nullable: true })
+  allowedResources!: string[] | null;
+
+  /** RFC 9449 §5: every token request of this client must carry a DPoP proof. */
+  @Column({ name: 'require_dpop', type: 'boolean', default: false })
+  requireDpop!: boolean;
+
   /** Seeded playground clients, checked against their dev-default secrets in production. */
   @Column({ type: 'boolean', default: false })
   seeded!: boolean;

@@ -34,6 +34,14 @@ export class TokenEntity {
   @Column({ type: 'bigint', transformer: bigintAsNumber })
   exp!: number;
 
+  /** RFC 8707 resource indicators the token is meant for; null: the client itself (`aud: [client_id]`). */
+  @Column({ type: 'text', array: true, nullable: true })
+  audience!: string[] | null;
+
+  /** RFC 9449 §6: thumbprint of the DPoP key the token is bound to; null for a bearer token. */
+  @Column({ name: 'cnf_jkt', type: 'text', nullable: true })
+  cnfJkt!: string | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 }

@@ -17,7 +17,7 @@ describe('client_credentials grant handler (RFC 6749 §4.4, scope §3.3)', () =>
       expires_in: 14400,
       scope: 'country.read',
     });
-    expect(tokens.issue).toHaveBeenCalledWith(client, ['country.read']);
+    expect(tokens.issue).toHaveBeenCalledWith(client, ['country.read'], { audience: undefined, jkt: undefined });
   });
 
   it('grants every registered scope when none is requested', async () => {
@@ -35,5 +35,11 @@ describe('client_credentials grant handler (RFC 6749 §4.4, scope §3.3)', () =>
 
   it('refuses characters RFC 6749 §3.3 does not allow in a scope', () => {
     expect(() => grant.grantedScopes(['a"b'], 'a"b')).toThrow(InvalidScopeError);
+  });
+
+  it('RFC 9449 §5: a token bound to a proof key is announced as token_type DPoP', async () => {
+    const response = await grant.handle({ client, params: {}, audience: ['urn:x'], jkt: 'thumb' });
+    expect(response.token_type).toBe('DPoP');
+    expect(tokens.issue).toHaveBeenCalledWith(client, client.scopes, { audience: ['urn:x'], jkt: 'thumb' });
   });
 });

@@ -17,11 +17,12 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   constructor(private readonly tokens: TokenService) {}
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+  async handle({ client, params, audience, jkt }: GrantContext): Promise<TokenResponse> {
     const scopes = this.grantedScopes(client.scopes, params['scope']);
     setOAuthSpanAttributes({ grantType: this.grantType });
-    const issued = await this.tokens.issue(client, scopes);
-    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
+    const issued = await this.tokens.issue(client, scopes, { audience, jkt });
+    // RFC 9449 §5: a bound token is announced as token_type DPoP.
+    return { access_token: issued.accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
   }
 
   grantedScopes(registered: string[], requested: string | undefined): string[] {

@@ -6,6 +6,10 @@ export interface GrantContext {
   client: RegisteredClient;
   /** Only the parameters the grant declares (one string each, absent when not sent). */
   params: Record<string, string>;
+  /** RFC 8707: the resources the token is meant for (already validated); undefined: none asked for. */
+  audience?: string[];
+  /** RFC 9449: thumbprint of the DPoP proof key the token is bound to; undefined: a bearer token. */
+  jkt?: string;
 }
 
 /** One grant type. It knows no HTTP: an authenticated client in, a token response out. */

@@ -41,7 +41,17 @@ describe('JWT token format (RFC 9068)', () => {
       client_id: 'service-client-jwt',
       scope: 'country.read customer.read',
     });
-    expect(record).toEqual({ jti: 'jti-1', format: 'jwt', tokenHash: null, kid: 'kid-RS256' });
+    expect(record).toEqual({ jti: 'jti-1', format: 'jwt', tokenHash: null, kid: 'kid-RS256', audience: null, cnfJkt: null });
+  });
+
+  it('RFC 8707: aud is the one resource as a string, several as an array; RFC 9449: a bound token carries cnf.jkt', async () => {
+    const one = await format.generate({ ...context, audience: ['http://localhost:8091/ms-system'], jkt: 'thumb' });
+    const { payload } = await jwtVerify(one.accessToken, publicKey);
+    expect(payload).toMatchObject({ aud: 'http://localhost:8091/ms-system', cnf: { jkt: 'thumb' } });
+    expect(one.record).toMatchObject({ audience: ['http://localhost:8091/ms-system'], cnfJkt: 'thumb' });
+    const two = await format.generate({ ...context, audience: ['urn:a', 'urn:b'] });
+    expect((await jwtVerify(two.accessToken, publicKey)).payload).toMatchObject({ aud: ['urn:a', 'urn:b'] });
+    expect((await jwtVerify(two.accessToken, publicKey)).payload.cnf).toBeUndefined();
   });
 
   it.each(SIGNING_ALGS)('signs with the client’s algorithm %s, verifiable with its public key, and identifies it', async (alg) => {

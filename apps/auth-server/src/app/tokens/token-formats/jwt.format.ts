@@ -13,8 +13,9 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /**
  * Self-contained tokens per RFC 9068, signed with the active key of the client's algorithm
  * (RS256 unless registered with `--alg PS256|ES256|EdDSA`). The JWT itself is not stored;
- * its `jti` is, so it can be introspected and revoked like any other token. `aud` is the client
- * itself, matching introspection's `aud: [client_id]`.
+ * its `jti` is, so it can be introspected and revoked like any other token. `aud` is the resource
+ * indicator(s) asked for (RFC 8707), else the client itself, matching introspection's `aud`.
+ * A DPoP-bound token carries `cnf.jkt` (RFC 9449 §6.1).
  */
 @Injectable()
 export class JwtTokenFormat implements TokenFormat {
@@ -25,20 +26,21 @@ export class JwtTokenFormat implements TokenFormat {
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
   ) {}
 
-  async generate({ client, scope, jti, iat, exp }: IssueContext): Promise<GeneratedToken> {
+  async generate({ client, scope, jti, iat, exp, audience, jkt }: IssueContext): Promise<GeneratedToken> {
     const { kid, alg, privateKey } = await this.keys.activeKey(client.tokenSigningAlg);
-    const claims: Pick<AccessTokenClaims, 'client_id' | 'scope'> = { client_id: client.clientId, scope };
+    const claims: Pick<AccessTokenClaims, 'client_id' | 'scope' | 'cnf'> = { client_id: client.clientId, scope, ...(jkt ? { cnf: { jkt } } : {}) };
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg, typ: ACCESS_TOKEN_TYP, kid })
       .setIssuer(this.config.ISSUER)
       .setSubject(client.clientId)
-      .setAudience(client.clientId)
+      // RFC 8707 §2 / RFC 9068 §3: the resource(s) asked for — a string for one — else the client.
+      .setAudience(audience ? (audience.length === 1 ? audience[0] : audience) : client.clientId)
       .setIssuedAt(iat)
       .setNotBefore(iat)
       .setExpirationTime(exp)
       .setJti(jti)
       .sign(privateKey);
-    return { accessToken, record: { jti, format: this.name, tokenHash: null, kid } };
+    return { accessToken, record: { jti, format: this.name, tokenHash: null, kid, audience: audience ?? null, cnfJkt: jkt ?? null } };
   }
 
   /** A JWT this server signed (any of its keys, retired ones included), unexpired: its jti. */

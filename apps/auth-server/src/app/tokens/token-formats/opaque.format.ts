@@ -17,7 +17,10 @@ export class OpaqueTokenFormat implements TokenFormat {
 
   async generate(context: IssueContext): Promise<GeneratedToken> {
     const accessToken = randomBytes(TOKEN_BYTES).toString('base64url');
-    return { accessToken, record: { jti: context.jti, format: this.name, tokenHash: sha256(accessToken), kid: null } };
+    return {
+      accessToken,
+      record: { jti: context.jti, format: this.name, tokenHash: sha256(accessToken), kid: null, audience: context.audience ?? null, cnfJkt: context.jkt ?? null },
+    };
   }
 
   async identify(token: string): Promise<TokenLookup | undefined> {

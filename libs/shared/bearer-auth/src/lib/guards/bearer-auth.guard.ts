@@ -1,31 +1,98 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { type AuthenticatedClient, BearerError, InvalidBearerRequestError, MissingBearerTokenError } from '@playground/oauth-contracts';
+import {
+  BearerError,
+  InvalidBearerRequestError,
+  InvalidTokenError,
+  MissingBearerTokenError,
+  type AuthenticatedClient,
+  type AuthScheme,
+} from '@playground/oauth-contracts';
+import { BEARER_AUTH_OPTIONS, challengeParameters, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
+import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
+import { TOKEN_VERIFIER, type TokenVerifier } from '../verifiers/token-verifier';
+import { AudiencePolicy } from './audience.policy';
 import { BEARER_STRATEGY } from './bearer.strategy';
 
-interface RequestLike {
+/** The parts of a Fastify request the guard reads. */
+export interface ProtectedRequest {
+  method: string;
+  url: string;
+  protocol?: string;
+  host?: string;
+  headers: Record<string, string | string[] | undefined>;
   query?: Record<string, unknown>;
   body?: unknown;
   user?: AuthenticatedClient;
+  /** The scheme the request authenticated with, for the challenges of later guards. */
+  authScheme?: AuthScheme;
 }
 
+/** RFC 9449 §7.1 `Authorization: DPoP <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
+const DPOP_SCHEME = /^dpop(?: +|$)/i;
+const DPOP_CREDENTIALS = /^dpop +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
 /**
- * Authenticates the request with the bearer strategy and maps every outcome to RFC 6750 §3:
- * - no token → 401 `WWW-Authenticate: Bearer` without an error code (§3.1);
- * - malformed Authorization header, or a token in the URL/body → 400 `invalid_request`;
- * - a token that fails verification → 401 `invalid_token` (thrown by the verifier).
- * The ErrorResponseFilter of @playground/http-kit writes the header and the JSON body.
+ * Authenticates the request and maps every outcome to RFC 6750 §3 / RFC 9449 §7:
+ * - `Authorization: DPoP <token>`: the token verifier of the configured mode, then the audience
+ *   check, then the DPoP proof verifier (a separate step: htm, htu, iat, ath, jti, thumbprint);
+ * - `Authorization: Bearer <token>` (passport-http-bearer): the token verifier, then the audience
+ *   check; a DPoP-bound token sent this way is refused (RFC 9449 §7.2: a stolen bound token must
+ *   not work as a plain bearer token);
+ * - no token → 401 without an error code (§3.1); malformed header or a token in the URL/body →
+ *   400 `invalid_request`; a bad token → 401 `invalid_token`; a bad proof → 401 `invalid_dpop_proof`.
+ * Every error carries the server's challenge parameters (`resource_metadata`, DPoP `algs`); the
+ * ErrorResponseFilter of @playground/http-kit writes the headers and the JSON body.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
-  override canActivate(context: ExecutionContext) {
-    const request = context.switchToHttp().getRequest<RequestLike>();
-    // RFC 6750 §2.3 tokens in the URL end up in logs and histories, and §2.2 form tokens are
-    // unusual for an API; this resource server accepts the Authorization header only.
-    if (has(request.query, 'access_token') || has(request.body, 'access_token')) {
-      throw new InvalidBearerRequestError('send the access token in the Authorization header');
+  constructor(
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    private readonly proofs: DpopProofVerifier,
+    private readonly audience: AudiencePolicy,
+    @Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ProtectedRequest>();
+    try {
+      // RFC 6750 §2.3 tokens in the URL end up in logs and histories, and §2.2 form tokens are
+      // unusual for an API; this resource server accepts the Authorization header only.
+      if (has(request.query, 'access_token') || has(request.body, 'access_token')) {
+        throw new InvalidBearerRequestError('send the access token in the Authorization header');
+      }
+      const authorization = request.headers.authorization;
+      if (typeof authorization === 'string' && DPOP_SCHEME.test(authorization)) return await this.dpop(request, authorization);
+      request.authScheme = 'Bearer';
+      await super.canActivate(context);
+      const client = request.user as AuthenticatedClient;
+      if (client.jkt) {
+        throw new InvalidTokenError('a DPoP-bound access token must be sent with the DPoP scheme', { reason: 'bound token as Bearer' }).onScheme('DPoP');
+      }
+      this.audience.check(client);
+      return true;
+    } catch (error) {
+      if (error instanceof BearerError) throw error.advertise(challengeParameters(this.options));
+      throw error;
     }
-    return super.canActivate(context);
+  }
+
+  private async dpop(request: ProtectedRequest, authorization: string): Promise<boolean> {
+    request.authScheme = 'DPoP';
+    const token = DPOP_CREDENTIALS.exec(authorization)?.[1];
+    if (!token) throw new InvalidBearerRequestError('malformed Authorization header').onScheme('DPoP');
+    try {
+      const client = await this.verifier.verify(token);
+      this.audience.check(client);
+      await this.proofs.verify({ method: request.method, url: requestUrl(request), proofs: headerValues(request.headers.dpop) }, token, client);
+      request.user = client;
+      return true;
+    } catch (error) {
+      if (error instanceof BearerError) throw error.onScheme('DPoP');
+      throw error;
+    }
   }
 
   override handleRequest<TUser = AuthenticatedClient>(error: unknown, user: unknown, _info: unknown, _context: ExecutionContext, status?: unknown): TUser {
@@ -36,6 +103,17 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     if (status === 400) throw new InvalidBearerRequestError('malformed Authorization header');
     throw new MissingBearerTokenError();
   }
+}
+
+/** The URL the client called, as RFC 9449 §4.3 compares it with the proof's `htu`. */
+function requestUrl(request: ProtectedRequest): string {
+  const host = request.host ?? (request.headers.host as string | undefined) ?? 'localhost';
+  return `${request.protocol ?? 'http'}://${host}${request.url}`;
+}
+
+function headerValues(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 function has(container: unknown, key: string): boolean {

@@ -1,6 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AuthenticatedClient, InsufficientScopeError, MissingBearerTokenError } from '@playground/oauth-contracts';
+import { InsufficientScopeError, MissingBearerTokenError } from '@playground/oauth-contracts';
+import { BEARER_AUTH_OPTIONS, challengeParameters, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
+import type { ProtectedRequest } from './bearer-auth.guard';
 
 export const REQUIRED_SCOPES = 'playground:required-scopes';
 
@@ -10,13 +12,21 @@ export const REQUIRED_SCOPES = 'playground:required-scopes';
  */
 @Injectable()
 export class ScopesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
-    const client = context.switchToHttp().getRequest<{ user?: AuthenticatedClient }>().user;
-    if (!client) throw new MissingBearerTokenError();
-    if (required.some((scope) => !client.scopes.includes(scope))) throw new InsufficientScopeError(required.join(' '));
+    const request = context.switchToHttp().getRequest<ProtectedRequest>();
+    const client = request.user;
+    if (!client) throw new MissingBearerTokenError().advertise(challengeParameters(this.options));
+    if (required.some((scope) => !client.scopes.includes(scope))) {
+      throw new InsufficientScopeError(required.join(' '))
+        .onScheme(request.authScheme ?? 'Bearer')
+        .advertise(challengeParameters(this.options));
+    }
     return true;
   }
 }

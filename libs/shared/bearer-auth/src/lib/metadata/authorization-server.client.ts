@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthorizationServerMetadata, IntrospectionResponse } from '@playground/oauth-contracts';
+import { PrivateKeyJwtAuthenticator } from '@playground/token-client';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 
 /** What the resource server needs from RFC 8414 metadata. */
@@ -56,8 +57,12 @@ export class AuthorizationServerClient {
   private pending?: Promise<DiscoveredEndpoints>;
   private lastFailureAt = 0;
   private lastFailure?: Error;
+  private readonly assertions?: PrivateKeyJwtAuthenticator;
 
-  constructor(@Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions) {}
+  constructor(@Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions) {
+    const { clientId, privateKeyJwt } = options.introspection;
+    if (privateKeyJwt) this.assertions = new PrivateKeyJwtAuthenticator(clientId, privateKeyJwt);
+  }
 
   async discover(): Promise<DiscoveredEndpoints> {
     if (this.endpoints) return this.endpoints;
@@ -81,12 +86,7 @@ export class AuthorizationServerClient {
 
   async introspect(token: string): Promise<IntrospectionResponse> {
     const { introspectionEndpoint } = await this.discover();
-    const body = new URLSearchParams({ token });
-    const response = await this.call(introspectionEndpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: body.toString(),
-    });
+    const response = await this.post(introspectionEndpoint, { token });
     const json = (await response.json()) as IntrospectionResponse;
     if (typeof json !== 'object' || json === null || typeof json.active !== 'boolean') {
       throw new AuthServerUnavailableError('introspection answered without a boolean "active"');
@@ -96,9 +96,15 @@ export class AuthorizationServerClient {
 
   async revocations(after: string | undefined): Promise<RevocationsPage> {
     const { revocationsFeed } = await this.discover();
-    const url = new URL(revocationsFeed);
-    if (after !== undefined) url.searchParams.set('after', after);
-    const response = await this.call(url.toString(), { method: 'GET', headers: { accept: 'application/json' } });
+    let response: Response;
+    if (this.assertions) {
+      // An assertion belongs in a body, never in a URL: the feed's POST form.
+      response = await this.post(revocationsFeed, after !== undefined ? { after } : {});
+    } else {
+      const url = new URL(revocationsFeed);
+      if (after !== undefined) url.searchParams.set('after', after);
+      response = await this.call(url.toString(), { method: 'GET', headers: { accept: 'application/json' } });
+    }
     const json = (await response.json()) as RevocationsPage;
     if (!json || !Array.isArray(json.revocations) || typeof json.cursor !== 'string') {
       throw new AuthServerUnavailableError('revocations feed answered in an unexpected shape');
@@ -131,6 +137,17 @@ export class AuthorizationServerClient {
     return endpoint.startsWith(`${prefix}/`) ? this.options.authServerUrl + endpoint.slice(prefix.length) : endpoint;
   }
 
+  /** An authenticated form POST: a fresh client assertion in the body, or client_secret_basic. */
+  private async post(url: string, params: Record<string, string>): Promise<Response> {
+    const body = new URLSearchParams(params);
+    if (this.assertions) {
+      const { issuer } = await this.discover();
+      for (const [name, value] of Object.entries(await this.assertions.parameters(issuer))) body.set(name, value);
+      return this.request(url, { method: 'POST', headers: FORM_HEADERS, body: body.toString() });
+    }
+    return this.call(url, { method: 'POST', headers: FORM_HEADERS, body: body.toString() });
+  }
+
   /** An authenticated call (client_secret_basic, RFC 6749 §2.3.1: both parts form-urlencoded). */
   private call(url: string, init: RequestInit): Promise<Response> {
     const { clientId, clientSecret } = this.options.introspection;
@@ -152,6 +169,8 @@ export class AuthorizationServerClient {
     return response;
   }
 }
+
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
 
 function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');

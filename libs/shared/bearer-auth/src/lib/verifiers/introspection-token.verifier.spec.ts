@@ -34,6 +34,7 @@ describe('IntrospectionTokenVerifier (RFC 7662, cached)', () => {
       tokenId: 'opaque-1',
       validatedBy: 'introspection',
       expiresAt: expect.any(Number),
+      audience: ['user-client-opaque'],
     });
     expect(fake.lastIntrospectionAuth).toBe(`Basic ${Buffer.from('service-client-jwt:service-client-jwt-secret').toString('base64')}`);
   });

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { type AuthenticatedClient, type IntrospectionResponse, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
-import { unavailable } from './jwt-token.verifier';
+import { audienceList, confirmationThumbprint, unavailable } from './jwt-token.verifier';
 import { isWellFormedToken, type TokenVerifier } from './token-verifier';
 import { oauthTelemetry } from '@playground/telemetry';
 
@@ -82,15 +82,19 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
 /** An active answer counts only if it is complete, unexpired and from our issuer. */
 function toClient(response: IntrospectionResponse, issuer: string): Outcome {
   if (response.active !== true) return null;
-  const { client_id, jti, exp, scope, iss } = response;
+  const { client_id, jti, exp, scope, iss, aud, cnf } = response;
   if (typeof client_id !== 'string' || typeof exp !== 'number' || exp <= nowSeconds()) return null;
   if (iss !== undefined && iss !== issuer) return null;
+  const jkt = confirmationThumbprint(cnf);
+  if (jkt === null) return null;
   return {
     clientId: client_id,
     scopes: parseScope(typeof scope === 'string' ? scope : undefined),
     tokenId: typeof jti === 'string' ? jti : '',
     validatedBy: 'introspection',
     expiresAt: exp,
+    audience: audienceList(aud),
+    jkt,
   };
 }
 

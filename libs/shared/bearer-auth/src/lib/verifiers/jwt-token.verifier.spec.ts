@@ -57,6 +57,7 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
       tokenId: 'jti-1',
       validatedBy: 'jwt',
       expiresAt: expect.any(Number),
+      audience: ['service-client-jwt'],
     });
   });
 

@@ -27,8 +27,8 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  * - JWKS: cached (jose keeps the set until `jwksMaxAgeSeconds`); an unknown `kid` triggers a
  *   refetch, at most once per `jwksCooldownSeconds`, so garbage kids cannot hammer the server.
  *
- * `aud` is not checked: in this playground the auth-server sets `aud` to the client itself
- * (docs/contract.md), not to resource servers.
+ * `aud` and `cnf.jkt` are returned, not checked here: the guard's audience check (RFC 8707) and
+ * the DPoP proof verifier (RFC 9449) judge them, the same way for every validation mode.
  *
  * Verified tokens are remembered (keyed by SHA-256 of the whole token, signature included, so
  * only the identical bytes hit) for at most `verifiedCacheTtlSeconds` and never past `exp`: an
@@ -80,11 +80,18 @@ export class JwtTokenVerifier implements TokenVerifier {
     } catch (error) {
       throw this.toBearerError(error);
     }
-    const { client_id: clientId, jti, exp, scope } = payload as JWTPayload & { client_id?: unknown; scope?: unknown };
-    if (typeof clientId !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || (scope !== undefined && typeof scope !== 'string')) {
+    const { client_id: clientId, jti, exp, scope, aud, cnf } = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: unknown };
+    const jkt = confirmationThumbprint(cnf);
+    if (
+      typeof clientId !== 'string' ||
+      typeof jti !== 'string' ||
+      typeof exp !== 'number' ||
+      (scope !== undefined && typeof scope !== 'string') ||
+      jkt === null
+    ) {
       throw new InvalidTokenError('the access token is invalid', { reason: 'JWT claims have unexpected types' });
     }
-    return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp };
+    return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp, audience: audienceList(aud), jkt };
   }
 
   private async keySource(): Promise<KeySource> {
@@ -124,4 +131,20 @@ export class JwtTokenVerifier implements TokenVerifier {
 export function unavailable(error: unknown): BearerError {
   const reason = error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
   return new InvalidTokenError('the access token could not be validated', { reason });
+}
+
+/** `aud` as an array (RFC 7519 §4.1.3 allows a string for one audience). */
+export function audienceList(aud: unknown): string[] {
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
+/**
+ * RFC 9449 §6: the `cnf.jkt` of a DPoP-bound token; undefined for a bearer token; null when `cnf`
+ * is present but unusable (a token bound to something this server cannot check is refused).
+ */
+export function confirmationThumbprint(cnf: unknown): string | undefined | null {
+  if (cnf === undefined) return undefined;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' && jkt.length > 0 ? jkt : null;
 }
