@@ -337,6 +337,15 @@ describe('private_key_jwt with a jwks_uri, and replay across instances (one Post
   const token = (server: TestAuthServer, assertion: string) =>
     postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', ...assertionParams(assertion) });
 
+  it('a busy private_key_jwt client is not throttled by its own concurrent requests (default limits)', async () => {
+    const key = await pkjwtPrivateKey();
+    const assertions = await Promise.all(
+      Array.from({ length: 30 }, () => clientAssertion(PKJWT, ISSUER, key, { kid: PKJWT_PRIVATE_JWK.kid })),
+    );
+    const statuses = await Promise.all(assertions.map(async (assertion) => (await token(one, assertion)).status));
+    expect(statuses).toEqual(Array(30).fill(200));
+  });
+
   it('an assertion used on one instance is a replay on the other', async () => {
     const key = await pkjwtPrivateKey();
     const assertion = await clientAssertion(PKJWT, ISSUER, key, { kid: PKJWT_PRIVATE_JWK.kid });
