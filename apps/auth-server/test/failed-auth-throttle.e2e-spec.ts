@@ -29,6 +29,13 @@ describe('failed client authentication is throttled (docs/contract.md)', () => {
   const guess = (clientId: string, i: number) =>
     postForm(tokenUrl, { grant_type: 'client_credentials', client_id: clientId, client_secret: `guess-${i}` });
 
+  it('thirty concurrent first requests of a good client (nothing cached yet) all succeed: identical credentials share one verification', async () => {
+    // Before: each counted as an attempt from its start, so all but the first five got 429.
+    const first = () => postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
+    const replies = await Promise.all(Array.from({ length: 30 }, first));
+    expect(replies.map((r) => r.status)).toEqual(Array(30).fill(200));
+  });
+
   it('guesses against one client_id: 401 up to the limit, then 429 + Retry-After; the good client is not slowed', async () => {
     expect((await good()).status).toBe(200); // verified once: in the cache from now on
     const statuses: number[] = [];

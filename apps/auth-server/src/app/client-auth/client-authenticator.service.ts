@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
@@ -55,6 +56,9 @@ const MAX_ATTEMPTS = 3;
  */
 @Injectable()
 export class ClientAuthenticator {
+  /** Verifications in progress, by a hash of the presented credentials (never the credentials themselves). */
+  private readonly verifying = new Map<string, Promise<RegisteredClient>>();
+
   constructor(
     private readonly audit: AuditService,
     @Inject(CLIENT_AUTH_METHOD_LIST) private readonly methods: ClientAuthMethod[],
@@ -133,11 +137,24 @@ export class ClientAuthenticator {
         return recent;
       }
     }
-    // Only attempts that cost a full verification are throttled: credentials verified recently
-    // pass even while their client_id or address is over the failure limit (ADR 0007). An attempt
-    // counts from its start and is taken back when it succeeds or fails for another reason (an
-    // outage), so only failed authentications count and concurrent guesses cannot overshoot.
-    if (method.recentlyVerified?.(presented)) return this.check(method, presented, request);
+    if (!method.recentlyVerified) return this.checkCounted(method, presented, request);
+    // Only attempts that cost an argon2id verification are throttled from their start: credentials
+    // verified recently pass even while their client_id or address is over the failure limit
+    // (ADR 0007). An attempt counts from its start and is taken back when it succeeds or fails for
+    // another reason (an outage), so concurrent guesses cannot overshoot the limit. Concurrent
+    // attempts with identical credentials share one verification (and so one count): a good
+    // client whose cache entry just expired, calling from thirty workers at once, is one attempt,
+    // not thirty that the throttle would take for guesses.
+    if (method.recentlyVerified(presented)) return this.check(method, presented, request);
+    const key = createHash('sha256').update(`${method.name}\0${presented.clientId}\0${presented.credential}`, 'utf8').digest('base64url');
+    const running = this.verifying.get(key);
+    if (running) return running;
+    const attempt = this.checkThrottled(method, presented, request).finally(() => this.verifying.delete(key));
+    this.verifying.set(key, attempt);
+    return attempt;
+  }
+
+  private async checkThrottled(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
     await this.throttle.begin(presented.clientId);
     try {
       const client = await this.check(method, presented, request);
@@ -145,6 +162,22 @@ export class ClientAuthenticator {
       return client;
     } catch (error) {
       if (!(error instanceof InvalidClientError)) await this.throttle.succeeded(presented.clientId);
+      throw error;
+    }
+  }
+
+  /**
+   * A method without a secret (private_key_jwt: a new assertion every time, checked by one
+   * signature verification, no argon2id) is throttled by its failures only: refused while its
+   * client_id or address is over the limit, counted when it fails. Counting from the start would
+   * take a busy client's own concurrent requests for guesses.
+   */
+  private async checkCounted(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
+    await this.throttle.admit(presented.clientId);
+    try {
+      return await this.check(method, presented, request);
+    } catch (error) {
+      if (error instanceof InvalidClientError) await this.throttle.failed(presented.clientId);
       throw error;
     }
   }

@@ -54,15 +54,35 @@ export class FailedAuthThrottle {
     // Over the limit: this attempt is not made, so it does not count against the other key.
     if (client.allowed) await this.byClient.reward(key, 1);
     if (source.allowed) await this.byAddress.reward(address, 1);
-    this.logger.debug(`throttled client authentication from ${address}`);
-    if (this.config.FAILED_AUTH_THROTTLE_DELAY_MS > 0) await sleep(this.config.FAILED_AUTH_THROTTLE_DELAY_MS);
-    const waitMs = Math.max(client.allowed ? 0 : client.msBeforeNext, source.allowed ? 0 : source.msBeforeNext);
-    throw TemporarilyUnavailableError.throttled(waitMs / 1000, { reason: `failed-authentication limit reached (${address})` });
+    await this.refuse(address, Math.max(client.allowed ? 0 : client.msBeforeNext, source.allowed ? 0 : source.msBeforeNext));
   }
 
   /** The attempt begun for this client_id authenticated: it was not a failure after all. */
   async succeeded(clientId: string): Promise<void> {
     await Promise.all([this.byClient.reward(clientKey(clientId), 1), this.byAddress.reward(currentSourceAddress(), 1)]);
+  }
+
+  /**
+   * For methods that count failures only (private_key_jwt): throws TemporarilyUnavailableError
+   * (429) when this client_id or the request's address is over its limit; counts nothing.
+   */
+  async admit(clientId: string): Promise<void> {
+    const address = currentSourceAddress();
+    const [client, source] = await Promise.all([this.byClient.get(clientKey(clientId)), this.byAddress.get(address)]);
+    const over = (res: RateLimiterRes | null, limit: number) => (res && res.consumedPoints >= limit ? res.msBeforeNext : 0);
+    const waitMs = Math.max(over(client, this.config.FAILED_AUTH_LIMIT_PER_CLIENT), over(source, this.config.FAILED_AUTH_LIMIT_PER_ADDRESS));
+    if (waitMs > 0) await this.refuse(address, waitMs);
+  }
+
+  /** Counts one failed authentication for this client_id and the request's address (see admit()). */
+  async failed(clientId: string): Promise<void> {
+    await Promise.all([consume(this.byClient, clientKey(clientId)), consume(this.byAddress, currentSourceAddress())]);
+  }
+
+  private async refuse(address: string, waitMs: number): Promise<never> {
+    this.logger.debug(`throttled client authentication from ${address}`);
+    if (this.config.FAILED_AUTH_THROTTLE_DELAY_MS > 0) await sleep(this.config.FAILED_AUTH_THROTTLE_DELAY_MS);
+    throw TemporarilyUnavailableError.throttled(waitMs / 1000, { reason: `failed-authentication limit reached (${address})` });
   }
 }
 
