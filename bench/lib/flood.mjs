@@ -6,7 +6,7 @@ function run(options) {
 }
 
 /**
- * The wrong-secret flood (issue 10, point 8): a good client's token rate alone, then again while
+ * The wrong-secret flood (docs/contract.md, "Errors"): a good client's token rate alone, then again while
  * `floodConnections` connections send client_secret_post requests for `floodClientId`, each with
  * a new wrong secret. Returns both rates, their ratio (target ≥ 0.8), the good client's errors
  * and how the flood was answered (status → count).

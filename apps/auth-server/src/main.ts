@@ -10,4 +10,4 @@ void runApp('auth-server', {
     return { port: config.PORT, host: config.HOST };
   },
   create: createAuthServerApp,
-}).then(() => startIdleHeapReducer()); // RSS back near its idle level once a burst of load ends (issue 10)
+}).then(() => startIdleHeapReducer()); // RSS back near its idle level once a burst of load ends

@@ -2,7 +2,7 @@ import { call, createTestDatabase, FORM, postForm, SEEDED, startAuthServer, toke
 
 /**
  * docs/contract.md, "Errors": input PostgreSQL cannot take gets the endpoint's
- * ordinary 4xx (issue 10, point 2), and no answer echoes the request's query string or headers;
+ * ordinary 4xx (docs/contract.md, "Errors"), and no answer echoes the request's query string or headers;
  * unknown paths are 404, known paths with another method 405 + Allow (point 5).
  */
 describe('bad input PostgreSQL cannot take, and routes that do not exist', () => {

@@ -2,7 +2,7 @@ import { basic, call, createTestDatabase, postForm, SEEDED, startAuthServer, typ
 import { startTcpCut, type TcpCut } from './support/tcp-cut';
 
 /**
- * Issue 10, point 7 (docs/contract.md, "Errors"): PostgreSQL unreachable → 503
+ * docs/contract.md, "Errors": PostgreSQL unreachable → 503
  * `temporarily_unavailable` with Retry-After at every endpoint that needs it, never a 500; back
  * within 2 s of PostgreSQL. The database is cut by a TCP proxy on loopback (the fault suite,
  * `npm run test:faults`, stops a real server instead).

@@ -3,7 +3,7 @@ import { FailedAuthThrottle } from '../src/app/client-auth/failed-auth-throttle'
 import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
 
 /**
- * Issue 10, point 8: a wrong-secret flood is throttled per client_id and per source address
+ * docs/contract.md, "Errors": a wrong-secret flood is throttled per client_id and per source address
  * (429 + Retry-After, temporarily_unavailable), and a client with the right, recently verified
  * secret keeps getting tokens throughout.
  */

@@ -6,7 +6,7 @@ const kids = async (server: TestAuthServer): Promise<string[]> =>
   (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
 
 /**
- * Issue 10, point 9 (docs/contract.md, "Tokens"): `rotate-signing-key` publishes the new
+ * docs/contract.md, "Tokens": `rotate-signing-key` publishes the new
  * key at once and signs with it only after SIGNING_KEY_PREPUBLISH_SECONDS, on every instance —
  * so a resource server that fetched the JWKS after the rotation never meets an unknown kid.
  */

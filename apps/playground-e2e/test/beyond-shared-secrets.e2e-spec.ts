@@ -1,4 +1,4 @@
-// Issue 12, end to end with built apps in their own processes on a real PostgreSQL: private_key_jwt,
+// Beyond shared secrets, end to end with built apps in their own processes on a real PostgreSQL: private_key_jwt,
 // resource indicators (RFC 8707) and DPoP (RFC 9449) together, against the same resource server —
 // driven by a client nobody here wrote (openid-client v6) and by archival-service.
 import { readFileSync } from 'node:fs';

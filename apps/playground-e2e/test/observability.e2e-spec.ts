@@ -1,4 +1,4 @@
-// Observability end to end (issue 13, CONTRACT.md Part 2): the built apps trace every exchange
+// Observability end to end (docs/contract.md): the built apps trace every exchange
 // (W3C traceparent in, propagated out, PostgreSQL included) and export OTLP/HTTP to whatever
 // OTEL_EXPORTER_OTLP_ENDPOINT names — the flow console, or any collector; every app serves
 // Prometheus metrics at <base path>/metrics. Real processes, real PostgreSQL, loopback HTTP.

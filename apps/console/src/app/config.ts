@@ -10,7 +10,7 @@ const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallba
 
 /**
  * The console's configuration (README table). The scenario buttons act as the seeded clients
- * (CONTRACT.md), so their secrets default to the seeded playground ones; production refuses them
+ * (docs/contract.md), so their secrets default to the seeded playground ones; production refuses them
  * as the other apps do.
  */
 export const consoleConfigSchema = z

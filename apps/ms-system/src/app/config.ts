@@ -15,7 +15,7 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true');
 
-/** The playground key of the seeded `service-client-pkjwt` (CONTRACT.md); refused in production. */
+/** The playground key of the seeded `service-client-pkjwt` (docs/contract.md); refused in production. */
 export const SEEDED_PKJWT_KEY_FILE = 'docs/keys/service-client-pkjwt.private.jwk.json';
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-// Must come before @node-rs/argon2: sets its allocator's purge delay (RSS, issue 10 point 10).
+// Must come before @node-rs/argon2: sets its allocator's purge delay (RSS under load, ADR 0007).
 import './argon2-memory';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { ConcurrencyGate } from './concurrency-gate';

@@ -54,7 +54,7 @@ export class IntrospectionService {
     return {
       active: true,
       sub: stored.clientId,
-      // Always an array (CONTRACT.md): the resource indicators, or the client itself.
+      // Always an array (docs/contract.md): the resource indicators, or the client itself.
       aud: stored.audience ?? [stored.clientId],
       nbf: stored.iat,
       scope: stored.scope,

@@ -16,7 +16,7 @@ export interface IdleHeapReducerOptions {
 /**
  * After a burst of load, V8 keeps the heap it grew (garbage and committed pages) until its next
  * major collection — and an idle server allocates too little to ever trigger one, so RSS stays at
- * its peak (issue 10, point 10: 134 MB idle, 157-201 MB for good after 10 s of 200-connection
+ * its peak (measured: 134 MB idle, 157-201 MB for good after 10 s of 200-connection
  * token load; the live heap was 36 MB throughout). This runs a full collection when the event
  * loop has been idle for one interval and the heap is much larger than the live data, repeating
  * while that holds (each collection lets V8 shrink the heap a step): RSS returns to ~115-130 MB

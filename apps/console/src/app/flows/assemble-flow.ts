@@ -5,7 +5,7 @@ import type { AttributeValue, ConsoleSpan } from './span';
 export const EXTERNAL_CLIENT = 'client';
 export const POSTGRES = 'postgres';
 
-/** One request/response between two participants (CONTRACT.md Part 2, console API). */
+/** One request/response between two participants (docs/contract.md, console API). */
 export interface Exchange {
   /** Span id of the span that stands for it (the client span when both sides were seen). */
   id: string;
@@ -56,7 +56,7 @@ export interface Flow {
   background: boolean;
 }
 
-/** Base paths of the playground's services (CONTRACT.md): a client span's target when no server span answers. */
+/** Base paths of the playground's services (docs/contract.md): a client span's target when no server span answers. */
 const BASE_PATHS: [string, string][] = [
   ['/ms-auth-server', 'auth-server'],
   ['/ms-system', 'ms-system'],

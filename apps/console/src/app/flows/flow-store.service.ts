@@ -18,7 +18,7 @@ interface TraceEntry {
 /**
  * Recent traces in memory, bounded two ways: at most `CONSOLE_MAX_FLOWS` traces (least recently
  * updated evicted first) and at most `CONSOLE_MAX_SPANS_PER_FLOW` spans in each (further spans
- * of a runaway trace are dropped). Nothing is persisted (CONTRACT.md: the console owns nothing).
+ * of a runaway trace are dropped). Nothing is persisted (docs/contract.md: the console owns nothing).
  * `updates` emits a trace id whenever that trace changes; the SSE stream listens to it.
  */
 @Injectable()

@@ -8,7 +8,7 @@ const limitQuery = z.coerce.number().int().min(1).max(1000).default(50);
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /**
- * The console API (CONTRACT.md Part 2):
+ * The console API (docs/contract.md):
  * - `GET /console/api/flows?limit=N[&background=false]` → `{"flows":[…]}`, newest first;
  * - `GET /console/api/flows/:traceId` → `{"flow", "scenario"}` (scenario: what a button run saw);
  * - `GET /console/api/events` → Server-Sent Events, `data: {"traceIds":[…]}` when flows change.

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 /**
- * The playground's Prometheus metrics (CONTRACT.md Part 2), in prom-client's default registry
+ * The playground's Prometheus metrics (docs/contract.md), in prom-client's default registry
  * beside the default process metrics. One process runs one app, so one registry per process is
  * what Prometheus expects; an app exposes it at `<base path>/metrics` (MetricsModule).
  * Label values are client ids, method names and statuses — never a credential.
