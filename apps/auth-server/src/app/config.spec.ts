@@ -14,7 +14,17 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SECRET_CACHE_MAX_ENTRIES: 10000,
       SIGNING_KEY_REFRESH_SECONDS: 30,
       CORS_ALLOWED_ORIGINS: ['http://localhost:8091', 'http://127.0.0.1:8091'],
+      JANITOR_CRON: '0 */10 * * * *',
+      JANITOR_GRACE_SECONDS: 3600,
+      JANITOR_BATCH_SIZE: 5000,
+      AUDIT_RETENTION_DAYS: 90,
     });
+  });
+
+  it('turns the janitor schedule off with JANITOR_CRON=off, and refuses a zero batch', () => {
+    expect(loadAuthServerConfig({ JANITOR_CRON: 'off' }).JANITOR_CRON).toBeUndefined();
+    expect(loadAuthServerConfig({ JANITOR_CRON: ' */5 * * * * ' }).JANITOR_CRON).toBe('*/5 * * * *');
+    expect(() => loadAuthServerConfig({ JANITOR_BATCH_SIZE: '0' })).toThrow(/JANITOR_BATCH_SIZE/);
   });
 
   it('reads overrides from the environment and drops a trailing slash from the issuer', () => {

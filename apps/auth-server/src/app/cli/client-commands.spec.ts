@@ -1,4 +1,5 @@
 import type { ClientAdminService } from '../clients/client-admin.service';
+import type { JanitorService } from '../janitor/janitor.service';
 import type { SigningKeyService } from '../keys/signing-key.service';
 import { aClient } from '../testing/fixtures';
 import { runCommand } from './client-commands';
@@ -11,9 +12,10 @@ describe('client admin CLI commands', () => {
     disable: jest.fn(async () => undefined),
   };
   const keys = { rotate: jest.fn(async () => ({ retired: 'old', active: 'new' })) };
+  const janitor = { sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, auditEvents: 2, batches: 1, yielded: false })) };
   let lines: string[];
   const run = (...argv: string[]) =>
-    runCommand(argv, { clients: clients as unknown as ClientAdminService, keys: keys as unknown as SigningKeyService, out: (l) => lines.push(l) });
+    runCommand(argv, { clients: clients as unknown as ClientAdminService, keys: keys as unknown as SigningKeyService, janitor: janitor as unknown as JanitorService, out: (l) => lines.push(l) });
 
   beforeEach(() => {
     lines = [];
@@ -55,6 +57,13 @@ describe('client admin CLI commands', () => {
   it('rotate-signing-key rotates', async () => {
     await run('rotate-signing-key');
     expect(lines).toEqual(['signing key new is active; old retired']);
+  });
+
+  it('janitor sweeps with the given batch size and prints what it deleted', async () => {
+    await run('janitor', '--batch-size', '500');
+    expect(janitor.sweep).toHaveBeenCalledWith({ batchSize: 500 });
+    expect(lines).toEqual(['deleted 3 expired tokens, 1 revocations, 2 audit rows in 1 batches']);
+    await expect(run('janitor', '--batch-size', 'lots')).rejects.toThrow('--batch-size must be a whole number');
   });
 
   it('refuses an unknown command or a missing client id', async () => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseScope } from '@playground/oauth-contracts';
 import type { ClientAdminService } from '../clients/client-admin.service';
 import type { ClientAuthMethodName, RegisteredClient, TokenFormatName } from '../clients/client';
+import type { JanitorService } from '../janitor/janitor.service';
 import type { SigningKeyService } from '../keys/signing-key.service';
 
 export const USAGE = `usage: npm run clients -- <command> [options]
@@ -15,16 +16,20 @@ export const USAGE = `usage: npm run clients -- <command> [options]
   disable <client_id>          the client can no longer authenticate; its tokens become inactive
   rotate-signing-key           retires the active JWT signing key (kept in the JWKS until its
                                tokens expire); running servers switch within SIGNING_KEY_REFRESH_SECONDS
+  janitor [--batch-size <rows>]
+        deletes tokens (and their revocation-feed rows) expired more than JANITOR_GRACE_SECONDS
+        ago and audit rows older than AUDIT_RETENTION_DAYS, in batches; prints what it deleted
 `;
 
 export interface CommandServices {
   clients: ClientAdminService;
   keys: SigningKeyService;
+  janitor: JanitorService;
   out: (line: string) => void;
 }
 
 /** Runs one CLI command; throws an Error with a user-facing message on bad input. */
-export async function runCommand(argv: string[], { clients, keys, out }: CommandServices): Promise<void> {
+export async function runCommand(argv: string[], { clients, keys, janitor, out }: CommandServices): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -34,6 +39,7 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       auth: { type: 'string' },
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
+      'batch-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,6 +83,14 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
     case 'rotate-signing-key': {
       const { retired, active } = await keys.rotate();
       out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      return;
+    }
+    case 'janitor': {
+      const size = values['batch-size'];
+      if (size !== undefined && !/^[1-9]\d{0,5}$/.test(size)) throw new Error('janitor: --batch-size must be a whole number of rows, 1 to 999999');
+      const report = await janitor.sweep({ batchSize: size === undefined ? undefined : Number(size) });
+      if (report.yielded) out('another instance is running the janitor; it deletes the rest');
+      out(`deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.auditEvents} audit rows in ${report.batches} batches`);
       return;
     }
     case 'help':
