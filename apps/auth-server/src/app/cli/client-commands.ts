@@ -87,10 +87,13 @@ export async function runCommand(argv: string[], { clients, keys, janitor, out }
     }
     case 'janitor': {
       const size = values['batch-size'];
-      if (size !== undefined && !/^[1-9]\d{0,5}$/.test(size)) throw new Error('janitor: --batch-size must be a whole number of rows, 1 to 999999');
+      if (size !== undefined && !/^[1-9]\d{0,5}$/.test(size))
+        throw new Error('janitor: --batch-size must be a whole number of rows, 1 to 999999');
       const report = await janitor.sweep({ batchSize: size === undefined ? undefined : Number(size) });
       if (report.yielded) out('another instance is running the janitor; it deletes the rest');
-      out(`deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.auditEvents} audit rows in ${report.batches} batches`);
+      out(
+        `deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.auditEvents} audit rows in ${report.batches} batches`,
+      );
       return;
     }
     case 'help':
