@@ -41,7 +41,7 @@ export const configSchema = z.object({
   /** How often a running server re-reads the active signing key (a rotation by the CLI). */
   SIGNING_KEY_REFRESH_SECONDS: seconds(30),
   /**
-   * When the janitor deletes expired rows (docs/adr/0008-janitor.md): `cron` package syntax, UTC,
+   * When the janitor deletes expired rows (docs/adr/0009-janitor.md): `cron` package syntax, UTC,
    * 5 or 6 fields; `off` leaves it to `npm run clients -- janitor`.
    */
   JANITOR_CRON: z

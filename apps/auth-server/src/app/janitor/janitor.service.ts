@@ -21,7 +21,7 @@ export interface SweepOptions {
 }
 
 /**
- * Deletes what no request can need any more (docs/adr/0008-janitor.md), like ORY Hydra's
+ * Deletes what no request can need any more (docs/adr/0009-janitor.md), like ORY Hydra's
  * `hydra janitor`: tokens expired more than JANITOR_GRACE_SECONDS ago, revocation-feed rows of
  * such tokens, and audit rows older than AUDIT_RETENTION_DAYS. A deleted token introspects as
  * `{"active":false}` exactly as an expired one does (RFC 7662 §2.2), and revoking it is the
