@@ -14,8 +14,12 @@ export const USAGE = `usage: npm run clients -- <command> [options]
   rotate-secret <client_id>    a new secret, printed once; the old one stops working at once,
                                running servers included (the secret version is re-read per request)
   disable <client_id>          the client can no longer authenticate; its tokens become inactive
-  rotate-signing-key           retires the active JWT signing key (kept in the JWKS until its
-                               tokens expire); running servers switch within SIGNING_KEY_REFRESH_SECONDS
+  rotate-signing-key [--now]   publishes a new JWT signing key in the JWKS at once and signs with
+                               it after SIGNING_KEY_PREPUBLISH_SECONDS (default 660), so resource
+                               servers know it before any token does; the old key is kept in the
+                               JWKS until its tokens expire. --now (key compromise): signs with the
+                               new key at once; resource servers with an older JWKS cache refuse
+                               its tokens until they refetch (up to their refetch cooldown)
   janitor [--batch-size <rows>]
         deletes tokens (and their revocation-feed rows) expired more than JANITOR_GRACE_SECONDS
         ago and audit rows older than AUDIT_RETENTION_DAYS, in batches; prints what it deleted
@@ -40,6 +44,7 @@ export async function runCommand(argv: string[], { clients, keys, janitor, out }
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
       'batch-size': { type: 'string' },
+      now: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,8 +86,12 @@ export async function runCommand(argv: string[], { clients, keys, janitor, out }
       return;
     }
     case 'rotate-signing-key': {
-      const { retired, active } = await keys.rotate();
-      out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      const { retired, active, activatesAt } = await keys.rotate({ now: values.now ?? false });
+      if (activatesAt) {
+        out(`signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`);
+      } else {
+        out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      }
       return;
     }
     case 'janitor': {
