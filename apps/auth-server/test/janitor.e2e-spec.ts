@@ -138,19 +138,31 @@ describe('janitor: expired rows go in bounded batches, live rows stay', () => {
     expect(revoke.status).toBe(200);
   });
 
-  it('deletes at most batch-size rows per table per transaction, and sweeps until a batch comes back short', async () => {
+  it('deletes at most batch-size rows per table (tokens, feed rows, assertion jtis) per transaction, and sweeps until a batch comes back short', async () => {
     const now = nowSeconds();
     await insertTokens(db, 'batch-', 45, now - GRACE - 100);
     await insertRevokedJwts(db, 'batch-revoked-', 12, now - GRACE - 100);
+    // Spent private_key_jwt assertion ids: 25 long expired, 2 within the grace, 2 still live.
+    const spend = (prefix: string, n: number, expiresAt: number) =>
+      sql(
+        db,
+        `INSERT INTO client_assertion_jtis (client_id, jti, expires_at) SELECT 'service-client-jwt', $1 || i, $3::bigint FROM generate_series(1, $2::int) i`,
+        [prefix, n, expiresAt],
+      );
+    await spend('old-', 25, now - GRACE - 100);
+    await spend('in-grace-', 2, now - 30);
+    await spend('live-', 2, now + 200);
     const repository = server.app.get<JanitorRepository>(JANITOR_REPOSITORY);
 
     const one = await repository.deleteBatch({ expiredBefore: now - GRACE, auditBefore: undefined, limit: 10 });
-    expect(one).toEqual({ acquired: true, tokens: 10, revocations: 10, auditEvents: 0 });
+    expect(one).toEqual({ acquired: true, tokens: 10, revocations: 10, replayEntries: 10, auditEvents: 0 });
     expect(await countWhere(db, 'tokens', `jti LIKE 'batch-%'`)).toBe(47);
 
     const rest = await janitor().sweep({ now, batchSize: 10 });
     // 35 opaque + 12 JWTs (2 feed rows first, then their tokens): 5 batches of ≤ 10 tokens.
-    expect(rest).toEqual({ tokens: 47, revocations: 2, auditEvents: 0, batches: 5, yielded: false });
+    expect(rest).toEqual({ tokens: 47, revocations: 2, replayEntries: 15, auditEvents: 0, batches: 5, yielded: false });
+    const left = await sql<{ jti: string }>(db, `SELECT jti FROM client_assertion_jtis ORDER BY jti`);
+    expect(left.map((r) => r.jti)).toEqual(['in-grace-1', 'in-grace-2', 'live-1', 'live-2']);
     expect(await countWhere(db, 'tokens', `jti LIKE 'batch-%'`)).toBe(0);
   });
 
@@ -168,7 +180,9 @@ describe('janitor: expired rows go in bounded batches, live rows stay', () => {
     ]);
     // An old row with a high id (a restored dump, a clock step): age decides, not the id.
     await tokenFor(server.baseUrl, SEEDED.opaque);
-    await sql(db, `UPDATE audit_log SET at = now() - make_interval(days => $1::int) WHERE id = (SELECT max(id) FROM audit_log)`, [RETENTION_DAYS + 1]);
+    await sql(db, `UPDATE audit_log SET at = now() - make_interval(days => $1::int) WHERE id = (SELECT max(id) FROM audit_log)`, [
+      RETENTION_DAYS + 1,
+    ]);
     await tokenFor(server.baseUrl, SEEDED.jwt); // and a fresh one
 
     const report = await janitor().sweep({ batchSize: 2 });
@@ -201,7 +215,7 @@ describe('janitor: expired rows go in bounded batches, live rows stay', () => {
     } finally {
       await cli.close();
     }
-    expect(lines).toEqual(['deleted 12 expired tokens, 0 revocations, 0 audit rows in 3 batches']);
+    expect(lines).toEqual(['deleted 12 expired tokens, 0 revocations, 0 assertion jtis, 0 audit rows in 3 batches']);
     expect(await countWhere(db, 'tokens', `jti LIKE 'cli-%'`)).toBe(0);
   });
 

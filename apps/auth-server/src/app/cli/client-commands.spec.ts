@@ -22,7 +22,7 @@ describe('client admin CLI commands', () => {
     ]),
     resealAll: jest.fn(async () => 4),
   };
-  const janitor = { sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, auditEvents: 2, batches: 1, yielded: false })) };
+  const janitor = { sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, replayEntries: 4, auditEvents: 2, batches: 1, yielded: false })) };
   let lines: string[];
   const run = (...argv: string[]) =>
     runCommand(argv, { clients: clients as unknown as ClientAdminService, keys: keys as unknown as SigningKeyService, janitor: janitor as unknown as JanitorService, out: (l) => lines.push(l) });
@@ -120,7 +120,7 @@ describe('client admin CLI commands', () => {
   it('janitor sweeps with the given batch size and prints what it deleted', async () => {
     await run('janitor', '--batch-size', '500');
     expect(janitor.sweep).toHaveBeenCalledWith({ batchSize: 500 });
-    expect(lines).toEqual(['deleted 3 expired tokens, 1 revocations, 2 audit rows in 1 batches']);
+    expect(lines).toEqual(['deleted 3 expired tokens, 1 revocations, 4 assertion jtis, 2 audit rows in 1 batches']);
     await expect(run('janitor', '--batch-size', 'lots')).rejects.toThrow('--batch-size must be a whole number');
   });
 

@@ -36,8 +36,8 @@ export const USAGE = `usage: npm run clients -- <command> [options]
   rotate-key-encryption-key    re-seals every signing key under SIGNING_KEY_ENCRYPTION_KEY; run it
                                with the old key in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, then drop it
   janitor [--batch-size <rows>]
-        deletes tokens (and their revocation-feed rows) expired more than JANITOR_GRACE_SECONDS
-        ago and audit rows older than AUDIT_RETENTION_DAYS, in batches; prints what it deleted
+        deletes tokens (and their revocation-feed rows) and spent client-assertion jtis expired more
+        than JANITOR_GRACE_SECONDS ago, and audit rows older than AUDIT_RETENTION_DAYS, in batches; prints what it deleted
 `;
 
 export interface CommandServices {
@@ -138,7 +138,7 @@ export async function runCommand(argv: string[], { clients, keys, janitor, out }
       const report = await janitor.sweep({ batchSize: size === undefined ? undefined : Number(size) });
       if (report.yielded) out('another instance is running the janitor; it deletes the rest');
       out(
-        `deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.auditEvents} audit rows in ${report.batches} batches`,
+        `deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.replayEntries} assertion jtis, ${report.auditEvents} audit rows in ${report.batches} batches`,
       );
       return;
     }

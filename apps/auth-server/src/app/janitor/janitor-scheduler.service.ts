@@ -37,9 +37,9 @@ export class JanitorScheduler implements OnApplicationBootstrap {
     this.running ??= this.janitor
       .sweep()
       .then((report) => {
-        if (report.tokens + report.revocations + report.auditEvents > 0) {
+        if (report.tokens + report.revocations + report.replayEntries + report.auditEvents > 0) {
           this.logger.log(
-            `deleted ${report.tokens} tokens, ${report.revocations} revocations, ${report.auditEvents} audit rows in ${report.batches} batches`,
+            `deleted ${report.tokens} tokens, ${report.revocations} revocations, ${report.replayEntries} assertion jtis, ${report.auditEvents} audit rows in ${report.batches} batches`,
           );
         }
       })

@@ -4,12 +4,14 @@ export interface JanitorBatchResult {
   acquired: boolean;
   tokens: number;
   revocations: number;
+  /** Spent client-assertion `jti`s (private_key_jwt replay entries). */
+  replayEntries: number;
   auditEvents: number;
 }
 
 /** Cut-offs of one batch: rows older than these go. */
 export interface JanitorCutoffs {
-  /** Unix seconds: tokens and revocation-feed rows whose `exp` is before this are deleted. */
+  /** Unix seconds: tokens, revocation-feed rows and replay entries that expired before this are deleted. */
   expiredBefore: number;
   /** Audit rows written before this instant are deleted; undefined keeps them all. */
   auditBefore: Date | undefined;

@@ -8,7 +8,8 @@ const JANITOR_LOCK = 7014;
 
 /**
  * The janitor's deletes in Postgres. Each is `DELETE … WHERE key IN (SELECT key … LIMIT n)`:
- * bounded, driven by an index (`tokens_exp`, `revocations_exp`, `audit_log_at_brin`), so a
+ * bounded, driven by an index (`tokens_exp`, `revocations_exp`, `client_assertion_jtis_expires_at`,
+ * `audit_log_at_brin`), so a
  * batch holds its row locks for milliseconds, never a table lock.
  */
 @Injectable()
@@ -25,7 +26,7 @@ export class TypeOrmJanitorRepository implements JanitorRepository {
       const [{ acquired }]: Array<{ acquired: boolean }> = await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS acquired`, [
         JANITOR_LOCK,
       ]);
-      if (!acquired) return { acquired: false, tokens: 0, revocations: 0, auditEvents: 0 };
+      if (!acquired) return { acquired: false, tokens: 0, revocations: 0, replayEntries: 0, auditEvents: 0 };
       // Feed rows first: `revocations.jti` references `tokens`. A feed row has its token's exp,
       // so a resource server polling the feed only ever misses revocations of expired tokens.
       // SKIP LOCKED: a row a revocation is writing right now is left for the next batch.
@@ -41,11 +42,18 @@ export class TypeOrmJanitorRepository implements JanitorRepository {
             ORDER BY t.exp LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         [expiredBefore, limit],
       );
+      // Spent assertion jtis: once past their expiry the assertion is refused by its `exp` anyway
+      // (and a late duplicate takes the row over, see the assertion replay repository).
+      const replayEntries = await count(
+        `DELETE FROM client_assertion_jtis WHERE (client_id, jti) IN (
+           SELECT client_id, jti FROM client_assertion_jtis WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [expiredBefore, limit],
+      );
       // Audit rows by age, through the BRIN index on `at` (tiny, nearly free on insert).
       const auditEvents = auditBefore
         ? await count(`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 LIMIT $2)`, [auditBefore, limit])
         : 0;
-      return { acquired: true, tokens, revocations, auditEvents };
+      return { acquired: true, tokens, revocations, replayEntries, auditEvents };
     });
   }
 }
