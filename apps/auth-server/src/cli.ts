@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { CliModule } from './app/cli/cli.module';
 import { runCommand, USAGE } from './app/cli/client-commands';
+import { JanitorService } from './app/janitor/janitor.service';
 import { ClientAdminService } from './app/clients/client-admin.service';
 import { SigningKeyService } from './app/keys/signing-key.service';
 import { ResourceRegistry } from './app/resources/resource-registry';
 
 /**
- * Client administration: `npm run clients -- create|list|rotate-secret|disable …`.
+ * Client administration: `npm run clients -- create|list|rotate-secret|disable|rotate-signing-key|janitor …`.
  * Works on the same database as the server (DATABASE_URL, or the embedded Postgres, joined if
  * the server is running). Secrets are printed once, to stdout, and never logged.
  */
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
       clients: app.get(ClientAdminService),
       resources: app.get(ResourceRegistry),
       keys: app.get(SigningKeyService),
+      janitor: app.get(JanitorService),
       out: (line) => process.stdout.write(`${line}\n`),
     });
     return 0;

@@ -7,6 +7,7 @@ import { ClientsModule } from './clients/clients.module';
 import { ProductionSecretsGuard } from './clients/production-guard.service';
 import { AuthServerConfigModule } from './config.module';
 import { CatchAllContentTypeParser } from './http/form-content-types';
+import { JanitorScheduleModule } from './janitor/janitor-schedule.module';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { KeysModule } from './keys/keys.module';
 import { MetadataModule } from './metadata/metadata.module';
@@ -35,6 +36,7 @@ import { MetricsModule } from '@playground/telemetry';
     RevocationModule,
     RevocationsFeedModule,
     MetadataModule,
+    JanitorScheduleModule, // deletes expired rows on JANITOR_CRON
     DatabaseHealthModule,
   ],
   providers: [CatchAllContentTypeParser, ProductionSecretsGuard],

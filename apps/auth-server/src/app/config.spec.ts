@@ -29,6 +29,10 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       RESOURCE_REFRESH_SECONDS: 30,
       DPOP_PROOF_MAX_AGE_SECONDS: 60,
       DPOP_PROOF_MAX_FUTURE_SECONDS: 10,
+      JANITOR_CRON: '0 */10 * * * *',
+      JANITOR_GRACE_SECONDS: 3600,
+      JANITOR_BATCH_SIZE: 5000,
+      AUDIT_RETENTION_DAYS: 90,
       SIGNING_KEY_ENCRYPTION_KEY: PLAYGROUND_KEY_ENCRYPTION_KEY,
       SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [],
       JWKS_URI_ALLOW_PRIVATE_ADDRESSES: false,
@@ -45,6 +49,12 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SIGNING_KEY_ENCRYPTION_KEY: KEK,
       SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [KEK],
     });
+  });
+
+  it('turns the janitor schedule off with JANITOR_CRON=off, and refuses a zero batch', () => {
+    expect(loadAuthServerConfig({ JANITOR_CRON: 'off' }).JANITOR_CRON).toBeUndefined();
+    expect(loadAuthServerConfig({ JANITOR_CRON: ' */5 * * * * ' }).JANITOR_CRON).toBe('*/5 * * * *');
+    expect(() => loadAuthServerConfig({ JANITOR_BATCH_SIZE: '0' })).toThrow(/JANITOR_BATCH_SIZE/);
   });
 
   it('reads overrides from the environment and drops a trailing slash from the issuer', () => {

@@ -113,6 +113,24 @@ export const configSchema = z.object({
    * can send an assertion naming a client and a made-up kid, and must not make us hammer its server.
    */
   CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: seconds(30),
+  /**
+   * When the janitor deletes expired rows (docs/adr/0009-janitor.md): `cron` package syntax, UTC,
+   * 5 or 6 fields; `off` leaves it to `npm run clients -- janitor`.
+   */
+  JANITOR_CRON: z
+    .string()
+    .trim()
+    .default('0 */10 * * * *')
+    .transform((value) => (value.toLowerCase() === 'off' ? undefined : value)),
+  /**
+   * Seconds a token, its revocation-feed row and a replay entry are kept past their `exp`: a
+   * resource server that accepts a JWT with clock leeway must still see its revocation.
+   */
+  JANITOR_GRACE_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** Rows per DELETE statement (one short transaction each, so no long lock). */
+  JANITOR_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** Days audit rows are kept; 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV === 'production' && config.SIGNING_KEY_ENCRYPTION_KEY === PLAYGROUND_KEY_ENCRYPTION_KEY) {
     ctx.addIssue({

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { AuthServerConfigModule } from '../config.module';
+import { JanitorModule } from '../janitor/janitor.module';
 import { KeysModule } from '../keys/keys.module';
 import { authServerDatabase } from '../persistence/persistence';
 import { ResourcesModule } from '../resources/resources.module';
 
-/** What the admin CLI needs: the database (migrated, seeded), clients and keys. No HTTP. */
+/** What the admin CLI needs: the database (migrated, seeded), clients, keys and the janitor. No HTTP. */
 @Module({
-  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule, ResourcesModule],
+  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule, ResourcesModule, JanitorModule],
 })
 export class CliModule {}

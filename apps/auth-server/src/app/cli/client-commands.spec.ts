@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientAdminService } from '../clients/client-admin.service';
+import type { JanitorService } from '../janitor/janitor.service';
 import type { SigningKeyService } from '../keys/signing-key.service';
 import type { ResourceRegistry } from '../resources/resource-registry';
 import { aClient } from '../testing/fixtures';
@@ -26,12 +27,14 @@ describe('client admin CLI commands', () => {
     registered: jest.fn(async () => new Set(['http://localhost:8091/ms-system', 'urn:playground:reports'])),
     register: jest.fn(async () => true),
   };
+  const janitor = { sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, replayEntries: 4, auditEvents: 2, batches: 1, yielded: false })) };
   let lines: string[];
   const run = (...argv: string[]) =>
     runCommand(argv, {
       clients: clients as unknown as ClientAdminService,
       resources: resources as unknown as ResourceRegistry,
       keys: keys as unknown as SigningKeyService,
+      janitor: janitor as unknown as JanitorService,
       out: (l) => lines.push(l),
     });
 
@@ -131,6 +134,13 @@ describe('client admin CLI commands', () => {
     await run('rotate-signing-key');
     expect(keys.rotate).toHaveBeenLastCalledWith({ alg: undefined, now: false });
     expect(lines).toEqual(['RS256 signing key new is published and signs from 2030-01-01T00:11:00.000Z; old signs until then']);
+  });
+
+  it('janitor sweeps with the given batch size and prints what it deleted', async () => {
+    await run('janitor', '--batch-size', '500');
+    expect(janitor.sweep).toHaveBeenCalledWith({ batchSize: 500 });
+    expect(lines).toEqual(['deleted 3 expired tokens, 1 revocations, 4 assertion jtis, 2 audit rows in 1 batches']);
+    await expect(run('janitor', '--batch-size', 'lots')).rejects.toThrow('--batch-size must be a whole number');
   });
 
   it('refuses an unknown command or a missing client id', async () => {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseScope } from '@playground/oauth-contracts';
 import type { ClientAdminService } from '../clients/client-admin.service';
 import type { ClientAuthMethodName, RegisteredClient, TokenFormatName } from '../clients/client';
+import type { JanitorService } from '../janitor/janitor.service';
 import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from '../keys/signing-algorithms';
 import type { SigningKeyService } from '../keys/signing-key.service';
 import type { ResourceRegistry } from '../resources/resource-registry';
@@ -40,17 +41,21 @@ export const USAGE = `usage: npm run clients -- <command> [options]
                                refetch cooldown)
   rotate-key-encryption-key    re-seals every signing key under SIGNING_KEY_ENCRYPTION_KEY; run it
                                with the old key in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, then drop it
+  janitor [--batch-size <rows>]
+        deletes tokens (and their revocation-feed rows) and spent client-assertion jtis expired more
+        than JANITOR_GRACE_SECONDS ago, and audit rows older than AUDIT_RETENTION_DAYS, in batches; prints what it deleted
 `;
 
 export interface CommandServices {
   clients: ClientAdminService;
   resources: ResourceRegistry;
   keys: SigningKeyService;
+  janitor: JanitorService;
   out: (line: string) => void;
 }
 
 /** Runs one CLI command; throws an Error with a user-facing message on bad input. */
-export async function runCommand(argv: string[], { clients, resources, keys, out }: CommandServices): Promise<void> {
+export async function runCommand(argv: string[], { clients, resources, keys, janitor, out }: CommandServices): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -60,6 +65,7 @@ export async function runCommand(argv: string[], { clients, resources, keys, out
       auth: { type: 'string' },
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
+      'batch-size': { type: 'string' },
       now: { type: 'boolean' },
       resources: { type: 'string' },
       'require-dpop': { type: 'boolean' },
@@ -144,6 +150,17 @@ export async function runCommand(argv: string[], { clients, resources, keys, out
           out(`${keyAlg} signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
         }
       }
+      return;
+    }
+    case 'janitor': {
+      const size = values['batch-size'];
+      if (size !== undefined && !/^[1-9]\d{0,5}$/.test(size))
+        throw new Error('janitor: --batch-size must be a whole number of rows, 1 to 999999');
+      const report = await janitor.sweep({ batchSize: size === undefined ? undefined : Number(size) });
+      if (report.yielded) out('another instance is running the janitor; it deletes the rest');
+      out(
+        `deleted ${report.tokens} expired tokens, ${report.revocations} revocations, ${report.replayEntries} assertion jtis, ${report.auditEvents} audit rows in ${report.batches} batches`,
+      );
       return;
     }
     case 'rotate-key-encryption-key': {
