@@ -173,6 +173,28 @@ node "$here/walkthrough.mjs" \
 log "walkthrough passed"
 
 # --- 4. several instances as one: requests through the proxy reach at least two replicas ------
+# nginx resolves each service's replicas once, when it starts; Compose starts the proxy only after
+# every replica is healthy (depends_on: condition: service_healthy). podman-compose 1.0.3 ignores
+# that condition (and podman runs no scheduled healthchecks without systemd), so a replica that
+# was still down — or restarting, e.g. before Postgres answered — when the proxy started is
+# missing from its upstreams. Do what Compose does: each app container's own healthcheck passes,
+# then the proxy (re)starts.
+healthy_until=$((SECONDS + 120))
+for service in auth-server ms-system archival-service console; do
+  for c in $(podman ps -q --filter "label=io.podman.compose.project=$project" --filter "label=com.docker.compose.service=$service"); do
+    until podman healthcheck run "$c" >/dev/null 2>&1; do
+      [ "$SECONDS" -lt "$healthy_until" ] || { log "$(podman inspect -f '{{.Name}}' "$c") not healthy after 120 s"; exit 1; }
+      sleep 1
+    done
+  done
+done
+podman restart -t 5 "${project}_proxy_1" >/dev/null
+until node -e "fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))" \
+  "http://localhost:$(port proxy 8085)/ms-auth-server/health"; do
+  [ "$SECONDS" -lt "$healthy_until" ] || { log "the proxy did not answer after its restart"; exit 1; }
+  sleep 1
+done
+log "every replica healthy, proxy restarted"
 node "$here/replicas.mjs" \
   "http://localhost:$(port proxy 8085)/ms-auth-server" \
   "http://localhost:$(port proxy 8091)/ms-system" \
