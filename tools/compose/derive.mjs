@@ -4,7 +4,7 @@
 //   - the apps' `build` gets the repository's absolute path (the derived file lives elsewhere) and
 //     the stand-in Node image as NODE_IMAGE; the app image gets a test-only tag, and is built
 //     once when several services share it;
-//   - a replicated service's healthcheck list becomes its string form (a podman-compose 1.0.3 bug);
+//   - healthcheck lists become their string form (podman-compose 1.0.3 mangles lists);
 //   - bind mounts relative to the compose file (the proxy's nginx.conf) get absolute paths;
 //   - published ports are remapped to free ones, so a playground already running on 8085/8091/8282
 //     (or another test) is not in the way.
@@ -63,10 +63,11 @@ for (const [name, service] of Object.entries(doc.services)) {
     // derived file lives elsewhere. Named volumes ("pgdata:/var/…") stay as they are.
     service.volumes = service.volumes.map((spec) => (/^\.{1,2}\//.test(String(spec)) ? `${resolve(context, String(spec).split(':')[0])}:${String(spec).split(':').slice(1).join(':')}` : spec));
   }
-  if (Array.isArray(service.healthcheck?.test) && (service.deploy?.replicas ?? 1) > 1) {
-    // podman-compose 1.0.3 pops the first item (CMD) off the healthcheck list it shares between a
-    // service's replicas, so replica 2 fails with "unknown healthcheck test type [node]". The
-    // string form (run by a shell) has nothing to pop: the same command, each argument quoted.
+  if (Array.isArray(service.healthcheck?.test)) {
+    // podman-compose 1.0.3 mangles the list form: it joins CMD's arguments with broken quoting
+    // (`node' '-e' ''fetch(…` never passes), and pops the first item off the list a service's
+    // replicas share (replica 2: "unknown healthcheck test type [node]"). The string form (run
+    // by a shell) is passed through: the same command, each argument quoted.
     const [kind, ...args] = service.healthcheck.test;
     const quote = (arg) => `'${String(arg).replaceAll("'", `'\\''`)}'`;
     service.healthcheck.test = kind === 'CMD-SHELL' ? args[0] : args.map(quote).join(' ');
