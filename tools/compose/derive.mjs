@@ -4,6 +4,8 @@
 //   - the apps' `build` gets the repository's absolute path (the derived file lives elsewhere) and
 //     the stand-in Node image as NODE_IMAGE; the app image gets a test-only tag, and is built
 //     once when several services share it;
+//   - healthcheck lists become their string form (podman-compose 1.0.3 mangles lists);
+//   - bind mounts relative to the compose file (the proxy's nginx.conf) get absolute paths;
 //   - published ports are remapped to free ones, so a playground already running on 8085/8091/8282
 //     (or another test) is not in the way.
 // podman-compose 1.0.3 cannot override a list (ports) from a second file, hence a derived file
@@ -55,6 +57,20 @@ for (const [name, service] of Object.entries(doc.services)) {
     service.image = standins[service.image];
   } else {
     missing.push(`${name} (${service.image})`);
+  }
+  if (service.volumes !== undefined) {
+    // Bind mounts relative to the compose file ("./deploy/…:/etc/…:ro"): absolute, as the
+    // derived file lives elsewhere. Named volumes ("pgdata:/var/…") stay as they are.
+    service.volumes = service.volumes.map((spec) => (/^\.{1,2}\//.test(String(spec)) ? `${resolve(context, String(spec).split(':')[0])}:${String(spec).split(':').slice(1).join(':')}` : spec));
+  }
+  if (Array.isArray(service.healthcheck?.test)) {
+    // podman-compose 1.0.3 mangles the list form: it joins CMD's arguments with broken quoting
+    // (`node' '-e' ''fetch(…` never passes), and pops the first item off the list a service's
+    // replicas share (replica 2: "unknown healthcheck test type [node]"). The string form (run
+    // by a shell) is passed through: the same command, each argument quoted.
+    const [kind, ...args] = service.healthcheck.test;
+    const quote = (arg) => `'${String(arg).replaceAll("'", `'\\''`)}'`;
+    service.healthcheck.test = kind === 'CMD-SHELL' ? args[0] : args.map(quote).join(' ');
   }
   service.ports = await Promise.all(
     (service.ports ?? []).map(async (spec) => {

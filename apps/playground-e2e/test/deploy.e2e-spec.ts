@@ -66,6 +66,29 @@ describe('deploy/kubernetes', () => {
     expect(new Set(images)).toEqual(new Set(['oauth2-playground']));
   });
 
+  describe('console', () => {
+    const deployment = () => find('Deployment', 'console');
+    const container = () => deployment().spec.template.spec.containers[0];
+
+    it('runs the flow console, one pod replaced rather than rolled (its traces live in memory)', () => {
+      expect(container().command).toEqual(['node', 'dist/apps/console/main.js']);
+      expect(container().ports).toEqual([{ name: 'http', containerPort: 8080 }]);
+      expect(deployment().spec.replicas).toBe(1);
+      expect(deployment().spec.strategy).toEqual({ type: 'Recreate' });
+      expect(lookup('HorizontalPodAutoscaler', 'console')).toBeUndefined();
+      expect(deployment().spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      for (const probe of ['readinessProbe', 'livenessProbe']) expect(container()[probe].httpGet).toEqual({ path: '/console/health', port: 'http' });
+    });
+
+    it('receives every app\'s traces through its Service, and takes the scenario clients\' secrets from a Secret', () => {
+      const config = find('ConfigMap', 'playground-config').data ?? {};
+      expect(config['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://console:8080/console/otlp');
+      expect(find('Service', 'console').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http' }]);
+      const secrets = container().env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: { name: string }) => e.name);
+      expect(secrets.sort()).toEqual(['JWT_CLIENT_SECRET', 'OPAQUE_CLIENT_SECRET']);
+    });
+  });
+
   describe.each(Object.entries(APPS))('%s', (name, app) => {
     const deployment = () => find('Deployment', name);
     const container = () => deployment().spec.template.spec.containers[0];
