@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { CacheEventsModule } from '../cache-events/cache-events.module';
 import { ClientsModule } from '../clients/clients.module';
 import { AuthServerConfigModule } from '../config.module';
 import { KeysModule } from '../keys/keys.module';
@@ -7,6 +8,13 @@ import { authServerDatabase } from '../persistence/persistence';
 
 /** What the admin CLI needs: the database (migrated, seeded), clients and keys. No HTTP. */
 @Module({
-  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule],
+  imports: [
+    AuthServerConfigModule,
+    authServerDatabase(),
+    CacheEventsModule.forRoot({ listen: false }),
+    AuditModule,
+    ClientsModule,
+    KeysModule,
+  ],
 })
 export class CliModule {}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isScopeToken } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
+import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { CLIENT_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type RegisteredClient } from './client';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
@@ -23,6 +24,7 @@ export class ClientAdminService {
     private readonly cache: SecretVerificationCache,
     private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
   ) {}
 
   /** A new secret: 256 bits from the CSPRNG, base64url. */
@@ -69,6 +71,7 @@ export class ClientAdminService {
       throw new Error(`no client "${clientId}"`);
     }
     this.cache.forget(clientId);
+    await this.events?.publish({ kind: 'client', clientId }); // the other processes' caches (ADR 0007)
     await this.audit.record('client_secret_rotated', clientId);
     return secret;
   }
@@ -76,6 +79,7 @@ export class ClientAdminService {
   async disable(clientId: string): Promise<void> {
     if (!(await this.clients.disable(clientId))) throw new Error(`no client "${clientId}"`);
     this.cache.forget(clientId);
+    await this.events?.publish({ kind: 'client', clientId });
     await this.audit.record('client_disabled', clientId);
   }
 

@@ -1,8 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { AuditService } from '../audit/audit.service';
+import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
 
@@ -43,7 +44,14 @@ export class SigningKeyService implements OnModuleInit {
     @Inject(SIGNING_KEY_REPOSITORY) private readonly keys: SigningKeyRepository,
     private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
-  ) {}
+    @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
+  ) {
+    // A rotation in another process (or the CLI) reaches this one at once rather than after
+    // SIGNING_KEY_REFRESH_SECONDS (ADR 0007); the refresh stays as the bound if an event is lost.
+    events?.subscribe((event) => {
+      if (event.kind !== 'client') this.active = undefined;
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.activeKey();
@@ -100,6 +108,7 @@ export class SigningKeyService implements OnModuleInit {
     const material = await this.generate();
     const retired = await this.keys.rotateTo(material);
     this.active = undefined;
+    await this.events?.publish({ kind: 'signing-key' });
     await this.audit.record('signing_key_rotated', null, { retired, active: material.kid });
     this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
     return { retired, active: material.kid };
