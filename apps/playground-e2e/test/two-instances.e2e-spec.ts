@@ -1,4 +1,4 @@
-// Several instances behaving as one (issue 14, ADR 0007): two auth-servers and two ms-systems on
+// Several instances behaving as one (issue 14, ADR 0010): two auth-servers and two ms-systems on
 // one PostgreSQL, behind a round-robin front on loopback. The acceptance-level flows run through
 // the front, so consecutive requests land on different instances; a change made through one
 // process (or the admin CLI) must hold on every other.
@@ -141,7 +141,7 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
     const active = /signing key (\S+) is active/.exec(printed)?.[1];
     expect(active).toBeDefined();
     expect(active).not.toBe(before[0]);
-    // Before ADR 0007, the instances kept signing with the retired key for up to
+    // Before ADR 0010, the instances kept signing with the retired key for up to
     // SIGNING_KEY_REFRESH_SECONDS (30 s) after a rotation they had not made themselves.
     expect(await onEveryInstance(kid)).toEqual([active, active, active, active]);
   }, 60_000);

@@ -47,7 +47,7 @@ export class SigningKeyService implements OnModuleInit {
     @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
   ) {
     // A rotation in another process (or the CLI) reaches this one at once rather than after
-    // SIGNING_KEY_REFRESH_SECONDS (ADR 0007); the refresh stays as the bound if an event is lost.
+    // SIGNING_KEY_REFRESH_SECONDS (ADR 0010); the refresh stays as the bound if an event is lost.
     events?.subscribe((event) => {
       if (event.kind !== 'client') this.active = undefined;
     });
