@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureFlood } from './lib/flood.mjs';
 import { measure } from './lib/load.mjs';
 import { freePort, startProcess } from './lib/processes.mjs';
 import { printTable, writeResults } from './lib/report.mjs';
@@ -173,7 +174,33 @@ async function main() {
 
     log('one archival run of every country…');
     const archival = await playground.archivalRun();
+    // RSS once idle: auth-server returns the heap grown under load after 2 s without work.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     const rss = Object.fromEntries(playground.processes.map((p) => [p.name, Math.round(p.rssMb())]));
+
+
+    // Last: the flood leaves loopback over the failed-authentication limit (ADR 0007), which would
+    // refuse any later first-time secret check from this address. The good client stays in the
+    // verification cache throughout; the flood's 429s are its point, not errors.
+    log('  wrong-secret flood (50 connections, a new guess per request)…');
+    const flood = await measureFlood({
+      url: urls.token,
+      goodHeaders: { ...form, authorization: basic(clients.jwt.id, clients.jwt.secret) },
+      body: tokenBody,
+      floodClientId: clients.jwt.id,
+      connections: load.connections,
+      floodConnections: 50,
+      duration: load.duration,
+      warmup: load.warmup,
+    });
+    log(`    alone ${Math.round(flood.alone.rps)} req/s, under the flood ${Math.round(flood.under.rps)} req/s (${flood.ratio.toFixed(2)}×); flood answered ${JSON.stringify(flood.floodStatuses)}`);
+    rows.push({
+      title: 'token endpoint (jwt) under wrong-secret flood',
+      ...flood.under,
+      reference: { title: 'the same client alone', ...flood.alone },
+      ratio: flood.ratio,
+      target: 0.8,
+    });
     const errors = rows.reduce((n, r) => n + r.errors + (r.reference?.errors ?? 0), 0);
 
     const result = {

@@ -317,6 +317,30 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
   });
 
   describe('no overlapping runs (Postgres advisory lock), across instances', () => {
+    it('a run left running by a dead instance is marked failed when an instance boots and nothing is running', async () => {
+      const { rows } = await pg.query(
+        `INSERT INTO archival.archive_runs (slot, status, started_at) VALUES ('manual:left-running-by-a-dead-instance', 'running', now()) RETURNING id`,
+      );
+      const second = await boot();
+      const { body } = await get(`/runs/${rows[0].id}`, second.base);
+      expect(body).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted/) });
+      await close(second.app);
+    });
+
+    it('...but not while another instance holds the run lock (that run is alive)', async () => {
+      const { rows } = await pg.query(
+        `INSERT INTO archival.archive_runs (slot, status, started_at) VALUES ('manual:running-elsewhere', 'running', now()) RETURNING id`,
+      );
+      const holder = new Client({ connectionString: db.url });
+      await holder.connect();
+      await holder.query(`SELECT pg_advisory_lock(hashtext('archival-service:archive-run'))`);
+      const second = await boot();
+      expect((await get(`/runs/${rows[0].id}`, second.base)).body).toMatchObject({ status: 'running' });
+      await holder.query(`UPDATE archival.archive_runs SET status = 'failed', finished_at = now() WHERE id = $1`, [rows[0].id]);
+      await holder.end();
+      await close(second.app);
+    });
+
     it('simultaneous triggers on two instances run one after the other, none fails', async () => {
       const second = await boot();
       ms.delayMs = 60;

@@ -9,6 +9,7 @@ const METADATA = {
   introspection_endpoint: `${ISSUER}/oauth2/introspect`,
   revocation_endpoint: `${ISSUER}/oauth2/revoke`,
   jwks_uri: `${ISSUER}/oauth2/jwks`,
+  response_types_supported: [],
   grant_types_supported: ['client_credentials'],
   token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
   scopes_supported: ['country.read', 'customer.read', 'customer.write'],
@@ -53,7 +54,7 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
     it('keeps a retired key published after rotation while tokens signed with it live, and signs with the new key', async () => {
       const before = await tokenFor(server.baseUrl, SEEDED.jwt);
       const oldKid = decodeProtectedHeader(before).kid;
-      const { active } = await server.app.get(SigningKeyService).rotate();
+      const { active } = await server.app.get(SigningKeyService).rotate({ now: true });
       const after = await tokenFor(server.baseUrl, SEEDED.jwt);
       expect(decodeProtectedHeader(after).kid).toBe(active);
       const kids = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
@@ -111,12 +112,13 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
   it('answers an unknown path with a JSON 404', async () => {
     const reply = await call(`${server.baseUrl}/nope`);
     expect(reply.status).toBe(404);
-    expect(reply.body).toEqual({ error: 'not_found', error_description: expect.any(String) });
+    expect(reply.body).toEqual({ error: 'not_found', error_description: 'no such resource' });
   });
 
-  it('answers a GET on the token endpoint with a JSON 404 and no stack trace', async () => {
+  it('answers a GET on the token endpoint with a JSON 405, Allow: POST, and no stack trace', async () => {
     const reply = await call(`${server.baseUrl}/oauth2/token`);
-    expect(reply.status).toBe(404);
+    expect(reply.status).toBe(405);
+    expect(reply.headers.get('allow')).toBe('POST');
     expect(reply.text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 });

@@ -36,6 +36,21 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
       expect(await response.text()).toBe('{"code":"AUS","name":"AUSTRALIA"}');
     });
 
+    it('accepts `Bearer` followed by two or more spaces (RFC 6750 §2.1 `1*SP`)', async () => {
+      for (const spaces of ['  ', '   ']) {
+        const response = await fetch(`${ms.url}/country/code/AUS`, { headers: { authorization: `Bearer${spaces}${token}` } });
+        expect(response.status).toBe(200);
+      }
+    });
+
+    it('a known path with another method → 405 with Allow; an unknown one → 404, nothing echoed', async () => {
+      const post = await fetch(`${ms.url}/country/code/AUS?secret=s3cret`, { method: 'POST' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+      const unknown = await fetch(`${ms.url}/countries?secret=s3cret`);
+      expect(await unknown.json()).toEqual({ error: 'not_found', error_description: 'no such resource' });
+    });
+
     it('matches the code case-insensitively', async () => {
       for (const code of ['aus', 'Aus', 'aUs']) {
         const response = await get(`/country/code/${code}`);

@@ -22,7 +22,8 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
   let two: TwoInstances;
 
   beforeAll(async () => {
-    two = await startTwoInstances(); // ms-system in its default mode (auto), default windows
+    // ms-system in its default mode (auto), default windows; a short pre-publication for the test.
+    two = await startTwoInstances({ SIGNING_KEY_PREPUBLISH_SECONDS: '4' });
   }, 180_000);
   afterAll(() => two?.close(), 60_000);
 
@@ -133,11 +134,28 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
     }
   }, 120_000);
 
-  it('rotate-signing-key through the CLI: every auth-server signs with the new key from the next token on', async () => {
-    const kid = async () => decodeProtectedHeader(await token('service-client-jwt', CLIENTS['service-client-jwt'].secret)).kid;
+  const kid = async () => decodeProtectedHeader(await token('service-client-jwt', CLIENTS['service-client-jwt'].secret)).kid;
+
+  it('rotate-signing-key through the CLI (pre-published): every auth-server switches when the new key activates', async () => {
     const before = await onEveryInstance(kid);
     expect(new Set(before).size).toBe(1);
     const printed = await two.cli('rotate-signing-key');
+    const [, next, activatesAt] = /signing key (\S+) is published and signs from (\S+?)(;|$)/m.exec(printed) ?? [];
+    expect(next).toBeDefined();
+    // Until then the old key signs (the new one is only published)…
+    const waitMs = Date.parse(activatesAt) - Date.now();
+    expect(waitMs).toBeGreaterThan(1_000);
+    expect(await onEveryInstance(kid)).toEqual(before);
+    // …from then on the new one, on every instance. Before ADR 0010 an instance that had not made
+    // the rotation learnt of the waiting key only at its next refresh (SIGNING_KEY_REFRESH_SECONDS).
+    await new Promise((r) => setTimeout(r, waitMs + 500));
+    expect(await onEveryInstance(kid)).toEqual([next, next, next, next]);
+  }, 60_000);
+
+  it('rotate-signing-key --now through the CLI: every auth-server signs with the new key from the next token on', async () => {
+    const before = await onEveryInstance(kid);
+    expect(new Set(before).size).toBe(1);
+    const printed = await two.cli('rotate-signing-key', '--now');
     const active = /signing key (\S+) is active/.exec(printed)?.[1];
     expect(active).toBeDefined();
     expect(active).not.toBe(before[0]);

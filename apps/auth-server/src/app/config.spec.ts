@@ -14,6 +14,14 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       SECRET_CACHE_MAX_ENTRIES: 10000,
       SIGNING_KEY_REFRESH_SECONDS: 30,
       CORS_ALLOWED_ORIGINS: ['http://localhost:8091', 'http://127.0.0.1:8091'],
+      SIGNING_KEY_PREPUBLISH_SECONDS: 660,
+      FAILED_AUTH_LIMIT_PER_CLIENT: 10,
+      FAILED_AUTH_LIMIT_PER_ADDRESS: 100,
+      FAILED_AUTH_WINDOW_SECONDS: 60,
+      FAILED_AUTH_BLOCK_SECONDS: 60,
+      FAILED_AUTH_THROTTLE_DELAY_MS: 500,
+      ARGON2_MAX_CONCURRENCY: 1,
+      ARGON2_MAX_WAITING: 64,
     });
   });
 

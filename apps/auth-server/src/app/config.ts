@@ -38,8 +38,30 @@ export const configSchema = z.object({
     .string()
     .default('http://localhost:8091 http://127.0.0.1:8091')
     .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+  /**
+   * Failed client authentications (per client_id, known or not, and per source address) within
+   * the window before further attempts get 429 for FAILED_AUTH_BLOCK_SECONDS (ADR 0007).
+   */
+  FAILED_AUTH_LIMIT_PER_CLIENT: seconds(10),
+  FAILED_AUTH_LIMIT_PER_ADDRESS: seconds(100),
+  FAILED_AUTH_WINDOW_SECONDS: seconds(60),
+  FAILED_AUTH_BLOCK_SECONDS: seconds(60),
+  /** A throttled attempt is answered after this delay, so ignoring Retry-After buys nothing. */
+  FAILED_AUTH_THROTTLE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+  /**
+   * argon2id verifications at once (each ~29 ms on one libuv threadpool thread, 19 MiB) and how
+   * many may wait; more → 503 at once. Leaves threadpool threads to JWT signing (ADR 0007).
+   */
+  ARGON2_MAX_CONCURRENCY: seconds(1),
+  ARGON2_MAX_WAITING: z.coerce.number().int().min(0).default(64),
   /** How often a running server re-reads the active signing key (a rotation by the CLI). */
   SIGNING_KEY_REFRESH_SECONDS: seconds(30),
+  /**
+   * `rotate-signing-key` publishes the new key at once and signs with it only this much later,
+   * so every resource server's JWKS cache (ms-system: JWKS_MAX_AGE_SECONDS, 600) has it before
+   * the first token does. `--now` skips the wait (key compromise).
+   */
+  SIGNING_KEY_PREPUBLISH_SECONDS: z.coerce.number().int().min(0).default(660),
 });
 
 export type AuthServerConfig = z.output<typeof configSchema>;

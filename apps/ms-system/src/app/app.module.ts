@@ -27,6 +27,7 @@ import { MetricsModule } from '@playground/telemetry';
           cacheTtlSeconds: config.INTROSPECTION_CACHE_TTL_SECONDS,
         },
         revocation: { pollIntervalSeconds: config.REVOCATION_POLL_INTERVAL_SECONDS },
+        jwt: { jwksMaxAgeSeconds: config.JWKS_MAX_AGE_SECONDS },
       }),
     }),
     CountriesModule,

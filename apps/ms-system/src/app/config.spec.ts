@@ -11,6 +11,7 @@ describe('ms-system configuration (zod, validated at boot)', () => {
       INTROSPECTION_CLIENT_ID: 'service-client-jwt',
       INTROSPECTION_CLIENT_SECRET: 'service-client-jwt-secret',
       INTROSPECTION_CACHE_TTL_SECONDS: 5,
+      JWKS_MAX_AGE_SECONDS: 600,
       REVOCATION_POLL_INTERVAL_SECONDS: 5,
     });
   });

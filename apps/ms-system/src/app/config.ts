@@ -28,6 +28,12 @@ export const msSystemConfigSchema = z
      * 0 turns the cache off (every request introspects; the bench measures what that costs).
      */
     INTROSPECTION_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(5),
+    /**
+     * A cached JWKS older than this is refetched before the next JWT check. The auth-server
+     * pre-publishes a new signing key for longer than this (SIGNING_KEY_PREPUBLISH_SECONDS, 660),
+     * so a key rollover never meets an unknown kid here.
+     */
+    JWKS_MAX_AGE_SECONDS: seconds(600),
     /** How often the auth-server's revocations feed is polled (auto and introspection modes). */
     REVOCATION_POLL_INTERVAL_SECONDS: seconds(5),
   })

@@ -25,7 +25,10 @@ export interface TwoInstances {
  * every public URL (issuer, JWKS, introspection, feed) is the front's, as in a deployment with
  * replicas behind a load balancer.
  */
-export async function startTwoInstances(msSystemEnv: Record<string, string> = {}): Promise<TwoInstances> {
+export async function startTwoInstances(
+  authServerEnv: Record<string, string> = {},
+  msSystemEnv: Record<string, string> = {},
+): Promise<TwoInstances> {
   const db = await createTestDatabase('e2e');
   const ports = {
     authServer: [await freePort(), await freePort()] as [number, number],
@@ -40,8 +43,8 @@ export async function startTwoInstances(msSystemEnv: Record<string, string> = {}
   };
   try {
     // One after the other: the first migrates and seeds, the second finds it done.
-    await start('auth-server', ports.authServer[0], '/ms-auth-server', {});
-    await start('auth-server', ports.authServer[1], '/ms-auth-server', {});
+    await start('auth-server', ports.authServer[0], '/ms-auth-server', authServerEnv);
+    await start('auth-server', ports.authServer[1], '/ms-auth-server', authServerEnv);
     await Promise.all(ports.msSystem.map((port) => start('ms-system', port, '/ms-system', msSystemEnv)));
   } catch (error) {
     await Promise.all(apps.map((app) => app.stop()));
@@ -58,7 +61,7 @@ export async function startTwoInstances(msSystemEnv: Record<string, string> = {}
     cli: async (...args) => {
       const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/auth-server/cli.js', ...args], {
         cwd: WORKSPACE,
-        env: { ...process.env, ...wiring },
+        env: { ...process.env, ...wiring, ...authServerEnv },
         timeout: 60_000,
       });
       return stdout;

@@ -19,6 +19,15 @@ export class RunProcessor {
     private readonly countries: MsSystemCountriesClient,
   ) {}
 
+  /**
+   * At boot: if no instance holds the run lock, no run is in progress anywhere, so a `running` row
+   * was left by an instance that died mid-run (SIGKILL, OOM): mark it failed now rather than at
+   * the next run. If another instance holds the lock, it is running and the next holder decides.
+   */
+  async failInterruptedIfIdle(): Promise<number> {
+    return (await this.runs.withRunLockIfFree((runner) => this.runs.failInterrupted(runner))) ?? 0;
+  }
+
   async process(id: string): Promise<ArchiveRunEntity | undefined> {
     return this.runs.withRunLock(async (runner) => {
       const interrupted = await this.runs.failInterrupted(runner);

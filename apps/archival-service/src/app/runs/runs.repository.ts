@@ -57,6 +57,26 @@ export class RunsRepository {
     }
   }
 
+  /**
+   * Like withRunLock, but only if the lock is free now (`pg_try_advisory_lock`): undefined, and
+   * `work` not run, when another instance holds it (a run is in progress there).
+   */
+  async withRunLockIfFree<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T | undefined> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }]: Array<{ locked: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS locked`);
+      if (!locked) return undefined;
+      try {
+        return await work(runner);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The run of `slot`, created as `queued` unless it already exists. */
   async createIfAbsent(slot: string): Promise<{ run: ArchiveRunEntity; created: boolean }> {
     const inserted = await this.rows(

@@ -61,8 +61,13 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.runs.findById(id);
   }
 
-  /** Runs queued when an instance stopped are picked up at the next boot (by any instance). */
+  /**
+   * Runs queued when an instance stopped are picked up at the next boot (by any instance); a run
+   * left `running` by an instance that died is marked failed at once if nothing is running now.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    const interrupted = await this.processor.failInterruptedIfIdle();
+    if (interrupted) this.logger.warn(`${interrupted} run(s) left running by a stopped instance marked failed`);
     const queued = await this.runs.queuedIds();
     if (queued.length) this.logger.log(`resuming ${queued.length} queued run(s)`);
     for (const id of queued) this.enqueue(id);

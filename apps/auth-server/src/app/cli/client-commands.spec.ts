@@ -52,9 +52,17 @@ describe('client admin CLI commands', () => {
     expect(clients.disable).toHaveBeenCalledWith('user-client-opaque');
   });
 
-  it('rotate-signing-key rotates', async () => {
-    await run('rotate-signing-key');
+  it('rotate-signing-key --now rotates at once', async () => {
+    await run('rotate-signing-key', '--now');
+    expect(keys.rotate).toHaveBeenLastCalledWith({ now: true });
     expect(lines).toEqual(['signing key new is active; old retired']);
+  });
+
+  it('rotate-signing-key pre-publishes and says when the new key signs', async () => {
+    keys.rotate.mockResolvedValueOnce({ retired: 'old', active: 'new', activatesAt: new Date('2030-01-01T00:11:00Z') } as never);
+    await run('rotate-signing-key');
+    expect(keys.rotate).toHaveBeenLastCalledWith({ now: false });
+    expect(lines).toEqual(['signing key new is published and signs from 2030-01-01T00:11:00.000Z; old signs until then']);
   });
 
   it('refuses an unknown command or a missing client id', async () => {

@@ -13,8 +13,12 @@ export const USAGE = `usage: npm run clients -- <command> [options]
   rotate-secret <client_id>    a new secret, printed once; the old one stops working at once,
                                running servers included (the secret version is re-read per request)
   disable <client_id>          the client can no longer authenticate; its tokens become inactive
-  rotate-signing-key           retires the active JWT signing key (kept in the JWKS until its
-                               tokens expire); running servers switch within SIGNING_KEY_REFRESH_SECONDS
+  rotate-signing-key [--now]   publishes a new JWT signing key in the JWKS at once and signs with
+                               it after SIGNING_KEY_PREPUBLISH_SECONDS (default 660), so resource
+                               servers know it before any token does; the old key is kept in the
+                               JWKS until its tokens expire. --now (key compromise): signs with the
+                               new key at once; resource servers with an older JWKS cache refuse
+                               its tokens until they refetch (up to their refetch cooldown)
 `;
 
 export interface CommandServices {
@@ -34,6 +38,7 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       auth: { type: 'string' },
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
+      now: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,8 +80,12 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       return;
     }
     case 'rotate-signing-key': {
-      const { retired, active } = await keys.rotate();
-      out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      const { retired, active, activatesAt } = await keys.rotate({ now: values.now ?? false });
+      if (activatesAt) {
+        out(`signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`);
+      } else {
+        out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      }
       return;
     }
     case 'help':

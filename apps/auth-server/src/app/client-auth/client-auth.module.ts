@@ -1,10 +1,12 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
 import { ClientSecretsModule } from './client-secrets.module';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
+import { FailedAuthThrottle } from './failed-auth-throttle';
+import { SourceAddressMiddleware } from './source-address';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
 @Module({
@@ -18,7 +20,13 @@ import { ClientSecretPostMethod } from './client-secret-post.method';
       inject: [ClientSecretBasicMethod, ClientSecretPostMethod],
     },
     ClientAuthenticator,
+    FailedAuthThrottle,
   ],
   exports: [ClientAuthenticator],
 })
-export class ClientAuthModule {}
+export class ClientAuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // The throttle keys on the source address; only the OAuth endpoints authenticate clients.
+    consumer.apply(SourceAddressMiddleware).forRoutes('oauth2/{*path}');
+  }
+}

@@ -1,4 +1,4 @@
-import { InvalidClientError, InvalidRequestError } from '@playground/oauth-contracts';
+import { InvalidClientError, InvalidRequestError, TemporarilyUnavailableError } from '@playground/oauth-contracts';
 import type { AuditService } from '../audit/audit.service';
 import type { ClientAuthMethodName, RegisteredClient } from '../clients/client';
 import type { ClientRepository } from '../clients/client.repository.port';
@@ -10,6 +10,7 @@ import { ClientAuthenticator, type ClientAuthEndpoint } from './client-authentic
 import { ClientChangedError } from './client-changed.error';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
+import { FailedAuthThrottle } from './failed-auth-throttle';
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -23,15 +24,20 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
   const audit = { record: jest.fn(async () => undefined) };
   let cache: SecretVerificationCache;
   let authenticator: ClientAuthenticator;
+  const throttleConfig = aConfig({ FAILED_AUTH_LIMIT_PER_CLIENT: '3', FAILED_AUTH_LIMIT_PER_ADDRESS: '5', FAILED_AUTH_THROTTLE_DELAY_MS: '0' });
 
   beforeEach(() => {
     jest.clearAllMocks();
     client = aClient();
     cache = new SecretVerificationCache(aConfig());
     const secretMethods = [ClientSecretBasicMethod, ClientSecretPostMethod].map((Method) => new Method(hasher as unknown as SecretHasher, cache));
-    authenticator = new ClientAuthenticator(audit as unknown as AuditService, secretMethods, repository as unknown as ClientRepository, {
-      ISSUER: 'https://as.example/ms-auth-server',
-    });
+    authenticator = new ClientAuthenticator(
+      audit as unknown as AuditService,
+      secretMethods,
+      repository as unknown as ClientRepository,
+      { ISSUER: 'https://as.example/ms-auth-server' },
+      new FailedAuthThrottle(throttleConfig),
+    );
   });
 
   /** The shared step with nothing after it: resolves to the authenticated client. */
@@ -181,11 +187,69 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
         present: (request: { issuer: string; endpointUrl: string }) => (seen.push([request.issuer, request.endpointUrl]), undefined),
         verify: async () => false,
       };
-      const withProbe = new ClientAuthenticator(audit as unknown as AuditService, [assertion], repository as unknown as ClientRepository, {
-        ISSUER: 'https://as.example/ms-auth-server',
-      });
+      const withProbe = new ClientAuthenticator(
+        audit as unknown as AuditService,
+        [assertion],
+        repository as unknown as ClientRepository,
+        { ISSUER: 'https://as.example/ms-auth-server' },
+        new FailedAuthThrottle(throttleConfig),
+      );
       await failure(withProbe.withClient({ headers: {}, params: {} }, { path: '/oauth2/introspect' }, async () => undefined));
       expect(seen).toEqual([['https://as.example/ms-auth-server', 'https://as.example/ms-auth-server/oauth2/introspect']]);
+    });
+  });
+
+  describe('failed-authentication throttle (ADR 0007)', () => {
+    const throttled = async (promise: Promise<unknown>) => {
+      const error = await promise.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+      expect(error).toMatchObject({ status: 429, code: 'temporarily_unavailable' });
+      expect((error as TemporarilyUnavailableError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    };
+
+    it('after FAILED_AUTH_LIMIT_PER_CLIENT failures of one client_id → 429 without an argon2 check, even for the right secret', async () => {
+      for (let i = 0; i < 3; i++) await failure(authenticate(viaPost(`guess-${i}`)));
+      hasher.verify.mockClear();
+      await throttled(authenticate(viaPost('guess-4')));
+      await throttled(authenticate(viaBasic('right')));
+      expect(hasher.verify).not.toHaveBeenCalled();
+    });
+
+    it('an unknown client_id is throttled exactly like a known one (nothing revealed)', async () => {
+      for (let i = 0; i < 3; i++) await failure(authenticate(viaPost(`guess-${i}`, 'nobody')));
+      await throttled(authenticate(viaPost('guess', 'nobody')));
+    });
+
+    it('per source address: failures spread over many ids are throttled too', async () => {
+      for (let i = 0; i < 5; i++) await failure(authenticate(viaPost('x', `id-${i}`)));
+      await throttled(authenticate(viaPost('x', 'yet-another-id')));
+    });
+
+    it('concurrent guesses cannot overshoot the limit: an attempt counts from its start', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => authenticate(viaPost(`guess-${i}`)).catch((e: unknown) => e)));
+      expect(outcomes.filter((e) => e instanceof InvalidClientError)).toHaveLength(3);
+      expect(outcomes.filter((e) => e instanceof TemporarilyUnavailableError)).toHaveLength(7);
+      expect(hasher.verify).toHaveBeenCalledTimes(3);
+    });
+
+    it('successes and outages do not count as failures', async () => {
+      for (let i = 0; i < 5; i++) {
+        cache.forget(client.clientId); // each success pays the full check
+        await expect(authenticate(viaPost('right'))).resolves.toBe(client);
+      }
+      cache.forget(client.clientId);
+      repository.findWithSecretHash.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      await expect(authenticate(viaPost('right'))).rejects.toThrow('ECONNREFUSED');
+      for (let i = 0; i < 3; i++) await failure(authenticate(viaPost(`guess-${i}`)));
+      expect(hasher.verify).toHaveBeenCalledTimes(5 + 3);
+    });
+
+    it('a secret verified before the flood still authenticates while its client_id is blocked', async () => {
+      await expect(authenticate(viaBasic('right'))).resolves.toBe(client);
+      for (let i = 0; i < 6; i++) await authenticate(viaPost(`guess-${i}`)).catch(() => undefined);
+      await throttled(authenticate(viaPost('another-guess')));
+      await expect(authenticate(viaBasic('right'))).resolves.toBe(client);
+      await expect(authenticate(viaBasic('right'), undefined, true)).resolves.toBe(client);
     });
   });
 });

@@ -8,6 +8,7 @@ import { parseFormParameters } from '../http/form-parameters';
 import type { OAuthRequest } from '../http/oauth-request';
 import { CLIENT_AUTH_METHOD_LIST, type ClientAuthMethod, type ClientAuthRequest, type PresentedCredentials } from './client-auth-method';
 import { ClientChangedError } from './client-changed.error';
+import { FailedAuthThrottle } from './failed-auth-throttle';
 import { oauthTelemetry } from '@playground/telemetry';
 
 /** An HTTP request as the OAuth endpoints receive it, before the form step. */
@@ -57,6 +58,7 @@ export class ClientAuthenticator {
     @Inject(CLIENT_AUTH_METHOD_LIST) private readonly methods: ClientAuthMethod[],
     @Inject(CLIENT_REPOSITORY) private readonly clients: ClientRepository,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: Pick<AuthServerConfig, 'ISSUER'>,
+    private readonly throttle: FailedAuthThrottle,
   ) {}
 
   /**
@@ -129,6 +131,23 @@ export class ClientAuthenticator {
         return recent;
       }
     }
+    // Only attempts that cost a full verification are throttled: credentials verified recently
+    // pass even while their client_id or address is over the failure limit (ADR 0007). An attempt
+    // counts from its start and is taken back when it succeeds or fails for another reason (an
+    // outage), so only failed authentications count and concurrent guesses cannot overshoot.
+    if (method.recentlyVerified?.(presented)) return this.check(method, presented, request);
+    await this.throttle.begin(presented.clientId);
+    try {
+      const client = await this.check(method, presented, request);
+      await this.throttle.succeeded(presented.clientId);
+      return client;
+    } catch (error) {
+      if (!(error instanceof InvalidClientError)) await this.throttle.succeeded(presented.clientId);
+      throw error;
+    }
+  }
+
+  private async check(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
     const { clientId } = presented;
     const onFile = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
     const valid = await method.verify(presented, onFile, request);

@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+// Must come before @node-rs/argon2: sets its allocator's purge delay (RSS, issue 10 point 10).
+import './argon2-memory';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { ConcurrencyGate } from './concurrency-gate';
+import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 
 /** `Algorithm.Argon2id` is a const enum, which per-file transpilers cannot inline. */
 const ARGON2ID = 2 as Algorithm;
@@ -11,6 +15,13 @@ const ARGON2ID = 2 as Algorithm;
  */
 @Injectable()
 export class SecretHasher {
+  /** Bounds concurrent verifications so JWT signing keeps threadpool threads (ADR 0007). */
+  private readonly gate: ConcurrencyGate;
+
+  constructor(@Optional() @Inject(AUTH_SERVER_CONFIG) config?: Pick<AuthServerConfig, 'ARGON2_MAX_CONCURRENCY' | 'ARGON2_MAX_WAITING'>) {
+    this.gate = new ConcurrencyGate(config?.ARGON2_MAX_CONCURRENCY ?? 1, config?.ARGON2_MAX_WAITING ?? 64);
+  }
+
   /**
    * Checked when the client id is unknown, so an unknown id costs as much as a wrong secret
    * and response times do not reveal which client ids exist. A constant: the hash of 32 random
@@ -26,11 +37,13 @@ export class SecretHasher {
   }
 
   async verify(secretHash: string, secret: string): Promise<boolean> {
-    try {
-      return await verify(secretHash, secret);
-    } catch {
-      return false; // a malformed hash never authenticates anyone
-    }
+    return this.gate.run(async () => {
+      try {
+        return await verify(secretHash, secret);
+      } catch {
+        return false; // a malformed hash never authenticates anyone
+      }
+    });
   }
 
   /** Burns the same time as a real check and always fails. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { isStorableText } from '@playground/database';
 import { ClientEntity } from '../persistence/entities';
 import type { ClientAuthMethodName, NewClient, RegisteredClient, TokenFormatName } from './client';
 import type { ClientRepository } from './client.repository.port';
@@ -11,11 +12,13 @@ export class TypeOrmClientRepository implements ClientRepository {
   constructor(@InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>) {}
 
   async findWithSecretHash(clientId: string) {
+    if (!isStorableText(clientId)) return undefined; // a NUL byte or the like names no client
     const row = await this.clients.findOneBy({ clientId });
     return row ? { client: toClient(row), secretHash: row.secretHash } : undefined;
   }
 
   async find(clientId: string) {
+    if (!isStorableText(clientId)) return undefined;
     const row = await this.clients.findOneBy({ clientId });
     return row ? toClient(row) : undefined;
   }

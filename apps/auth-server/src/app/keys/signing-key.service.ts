@@ -37,7 +37,7 @@ export interface PublicJwk {
 @Injectable()
 export class SigningKeyService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeyService.name);
-  private active?: { key: ActiveSigningKey; loadedAt: number };
+  private active?: { key: ActiveSigningKey; loadedAt: number; nextCheckAt: number };
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
@@ -60,20 +60,29 @@ export class SigningKeyService implements OnModuleInit {
   /**
    * The key to sign with. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation done by
    * the CLI reaches running servers; until then they sign with the retired key, which stays
-   * published because its tokens are recorded with its kid.
+   * published because its tokens are recorded with its kid. A pre-published `next` key is
+   * promoted by the first server that reads it after its `activates_at` (database time), and
+   * every server re-reads at that moment, so all switch together.
    */
   async activeKey(): Promise<ActiveSigningKey> {
-    if (this.active && Date.now() - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000) {
+    const now = Date.now();
+    if (this.active && now - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000 && now < this.active.nextCheckAt) {
       return this.active.key;
     }
-    let row = await this.keys.findActive();
+    let { active: row, next } = await this.keys.activeAndNext();
+    if (next?.msUntilActive === 0) {
+      for (const kid of await this.keys.promoteDue()) this.logger.log(`pre-published signing key ${kid} is now active`);
+      ({ active: row, next } = await this.keys.activeAndNext());
+    }
     if (!row) {
       await this.insertNewKey();
       row = await this.keys.findActive();
       if (!row) throw new Error('no active signing key after inserting one');
     }
     const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
-    this.active = { key, loadedAt: Date.now() };
+    // A promotion another server holds the lock for is re-checked a second later, not per request.
+    const nextCheckAt = next ? now + Math.max(next.msUntilActive, 1000 * Number(next.msUntilActive === 0)) : Infinity;
+    this.active = { key, loadedAt: now, nextCheckAt };
     return key;
   }
 
@@ -88,7 +97,10 @@ export class SigningKeyService implements OnModuleInit {
     return key;
   }
 
-  /** RFC 7517 JWK Set: the active key and every retired key that still has unexpired tokens. */
+  /**
+   * RFC 7517 JWK Set: the active key, the pre-published next key, and every retired key that
+   * still has unexpired tokens.
+   */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
     const rows = await this.keys.published(now);
     return {
@@ -103,13 +115,29 @@ export class SigningKeyService implements OnModuleInit {
     };
   }
 
-  /** Retires the active key and activates a new one; returns the new kid. */
-  async rotate(): Promise<{ retired?: string; active: string }> {
+  /**
+   * Rollover (docs/contract.md, "Tokens"). By default the new key is published at once
+   * as `next` and signs only after SIGNING_KEY_PREPUBLISH_SECONDS, so no resource server meets
+   * an unknown kid; throws if a key is already waiting. `now: true` (key compromise) activates a
+   * new key at once and drops any waiting one: resource servers whose JWKS cache predates it
+   * refuse its tokens until they refetch (an unknown kid triggers that, once per cooldown).
+   */
+  async rotate(options: { now?: boolean } = {}): Promise<{ retired?: string; active: string; activatesAt?: Date }> {
     const material = await this.generate();
+    const wait = options.now ? 0 : this.config.SIGNING_KEY_PREPUBLISH_SECONDS;
+    if (wait > 0) {
+      const { current, activatesAt } = await this.keys.prepublish(material, wait);
+      this.active = undefined;
+      // Every server re-reads now, so each learns when the waiting key activates (ADR 0010).
+      await this.events?.publish({ kind: 'signing-key' });
+      await this.audit.record('signing_key_rotated', null, { retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
+      this.logger.log(`signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
+      return { retired: current, active: material.kid, activatesAt };
+    }
     const retired = await this.keys.rotateTo(material);
     this.active = undefined;
     await this.events?.publish({ kind: 'signing-key' });
-    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid });
+    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid, activatesAt: 'now' });
     this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
     return { retired, active: material.kid };
   }

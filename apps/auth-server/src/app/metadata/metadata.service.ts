@@ -26,6 +26,10 @@ export class MetadataService {
       introspection_endpoint: `${issuer}/oauth2/introspect`,
       revocation_endpoint: `${issuer}/oauth2/revoke`,
       jwks_uri: `${issuer}/oauth2/jwks`,
+      // RFC 8414 §2 makes it REQUIRED. Response types belong to the authorization endpoint,
+      // which a client-credentials-only server does not have: it supports none. (Validators
+      // such as Authlib's refuse a document without the member.)
+      response_types_supported: [],
       grant_types_supported: this.grants.supported,
       token_endpoint_auth_methods_supported: methods,
       scopes_supported: await this.clients.registeredScopes(),

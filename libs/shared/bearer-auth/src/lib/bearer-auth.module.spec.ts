@@ -51,6 +51,14 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuth
     expect((await get('/country/code/AUS', `BEARER ${token}`)).status).toBe(200);
   });
 
+  it('one or more spaces after the scheme (RFC 6750 §2.1 `1*SP`), trailing whitespace ignored', async () => {
+    const token = await validToken();
+    for (const header of [`Bearer  ${token}`, `Bearer     ${token}`, `bearer   ${token}  `]) {
+      const response = await get('/country/code/AUS', header);
+      expect({ header: header.slice(0, 12), status: response.status }).toEqual({ header: header.slice(0, 12), status: 200 });
+    }
+  });
+
   it('a token without the scope → 403 insufficient_scope naming the scope', async () => {
     const token = mode === 'introspection' ? fake.opaque({ scope: 'customer.read' }) : await fake.jwt({ scope: 'customer.read' });
     const response = await get('/country/code/AUS', `Bearer ${token}`);

@@ -17,7 +17,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'unsupported_token_type'
   | 'access_denied'
-  | 'server_error';
+  | 'server_error'
+  | 'temporarily_unavailable';
 
 export interface OAuthErrorBody {
   error: OAuthErrorCode;

@@ -48,6 +48,8 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint: string;
   revocation_endpoint: string;
   jwks_uri: string;
+  /** RFC 8414 §2 REQUIRED; `[]` for a server without an authorization endpoint (client credentials only). */
+  response_types_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
   scopes_supported: string[];

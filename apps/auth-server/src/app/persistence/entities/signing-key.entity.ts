@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type SigningKeyStatus = 'active' | 'retired';
+/** `next`: published in the JWKS, signing from `activates_at` on (pre-published rollover). */
+export type SigningKeyStatus = 'next' | 'active' | 'retired';
 
 @Entity({ name: 'signing_keys' })
 export class SigningKeyEntity {
@@ -30,4 +31,8 @@ export class SigningKeyEntity {
 
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt!: Date | null;
+
+  /** For a `next` key: when it starts signing. */
+  @Column({ name: 'activates_at', type: 'timestamptz', nullable: true })
+  activatesAt!: Date | null;
 }

@@ -1,0 +1,70 @@
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
+import { FailedAuthThrottle } from '../src/app/client-auth/failed-auth-throttle';
+import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+
+/**
+ * Issue 10, point 8: a wrong-secret flood is throttled per client_id and per source address
+ * (429 + Retry-After, temporarily_unavailable), and a client with the right, recently verified
+ * secret keeps getting tokens throughout.
+ */
+describe('failed client authentication is throttled (docs/contract.md)', () => {
+  let db: TestDatabase;
+  let server: TestAuthServer;
+  let tokenUrl: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auth_throttle');
+    server = await startAuthServer(db, {
+      env: { FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_LIMIT_PER_ADDRESS: '20', FAILED_AUTH_THROTTLE_DELAY_MS: '50' },
+    });
+    tokenUrl = `${server.baseUrl}/oauth2/token`;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  const good = () => postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
+  const guess = (clientId: string, i: number) =>
+    postForm(tokenUrl, { grant_type: 'client_credentials', client_id: clientId, client_secret: `guess-${i}` });
+
+  it('guesses against one client_id: 401 up to the limit, then 429 + Retry-After; the good client is not slowed', async () => {
+    expect((await good()).status).toBe(200); // verified once: in the cache from now on
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const reply = await guess(SEEDED.jwt.id, i);
+      statuses.push(reply.status);
+      if (reply.status === 429) {
+        expect(reply.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+        expect(Number(reply.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+    const replies = await Promise.all([good(), good(), good()]);
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
+  it('an unknown client_id gets the same answers as a known one', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await guess('no-such-client', i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+  });
+
+  it('fifty concurrent guesses: at most the limit reach the argon2 check, the rest get 429', async () => {
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => guess('concurrent-target', i)));
+    const count = (status: number) => replies.filter((r) => r.status === status).length;
+    expect({ 401: count(401), 429: count(429) }).toEqual({ 401: 5, 429: 45 });
+  });
+
+  it('guesses spread over many client_ids are throttled per source address', async () => {
+    let last = 0;
+    for (let i = 0; i < 25 && last !== 429; i++) last = (await guess(`random-${i}`, i)).status;
+    expect(last).toBe(429);
+    expect((await good()).status).toBe(200);
+    // Counted under the socket's address (the middleware ran), not under the `unknown` fallback.
+    const { byAddress } = server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
+    expect((await byAddress.get('127.0.0.1'))?.consumedPoints).toBeGreaterThanOrEqual(20);
+    expect(await byAddress.get('unknown')).toBeNull();
+  });
+});
