@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@playground/database/test
 import type { CacheEvent } from '../src/app/cache-events/cache-events.port';
 import { PgCacheEvents } from '../src/app/cache-events/cache-events.repository';
 
-describe('PgCacheEvents (LISTEN/NOTIFY, ADR 0010)', () => {
+describe('PgCacheEvents (LISTEN/NOTIFY, ADR 0011)', () => {
   let db: TestDatabase;
   const sources: DataSource[] = [];
   const instances: PgCacheEvents[] = [];

@@ -1,4 +1,4 @@
-// Several instances behaving as one (issue 14, ADR 0010): two auth-servers and two ms-systems on
+// Several instances behaving as one (issue 14, ADR 0011): two auth-servers and two ms-systems on
 // one PostgreSQL, behind a round-robin front on loopback. The acceptance-level flows run through
 // the front, so consecutive requests land on different instances; a change made through one
 // process (or the admin CLI) must hold on every other.
@@ -146,7 +146,7 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
     const waitMs = Date.parse(activatesAt) - Date.now();
     expect(waitMs).toBeGreaterThan(1_000);
     expect(await onEveryInstance(kid)).toEqual(before);
-    // …from then on the new one, on every instance. Before ADR 0010 an instance that had not made
+    // …from then on the new one, on every instance. Before ADR 0011 an instance that had not made
     // the rotation learnt of the waiting key only at its next refresh (SIGNING_KEY_REFRESH_SECONDS).
     await new Promise((r) => setTimeout(r, waitMs + 500));
     expect(await onEveryInstance(kid)).toEqual([next, next, next, next]);
@@ -159,7 +159,7 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
     const active = /signing key (\S+) is active/.exec(printed)?.[1];
     expect(active).toBeDefined();
     expect(active).not.toBe(before[0]);
-    // Before ADR 0010, the instances kept signing with the retired key for up to
+    // Before ADR 0011, the instances kept signing with the retired key for up to
     // SIGNING_KEY_REFRESH_SECONDS (30 s) after a rotation they had not made themselves.
     expect(await onEveryInstance(kid)).toEqual([active, active, active, active]);
   }, 60_000);

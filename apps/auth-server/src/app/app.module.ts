@@ -26,7 +26,7 @@ import { MetricsModule } from '@playground/telemetry';
     AuthServerConfigModule,
     MetricsModule, // GET <base path>/metrics (Prometheus)
     authServerDatabase(),
-    CacheEventsModule.forRoot({ listen: true }), // caches coherent across instances (ADR 0010)
+    CacheEventsModule.forRoot({ listen: true }), // caches coherent across instances (ADR 0011)
     AuditModule,
     ClientsModule,
     KeysModule,

@@ -3,7 +3,7 @@ import { CACHE_EVENTS, CACHE_EVENTS_LISTEN } from './cache-events.port';
 import { PgCacheEvents } from './cache-events.repository';
 
 /**
- * Cache coherence between auth-server processes (ADR 0010). Global because the caches it serves
+ * Cache coherence between auth-server processes (ADR 0011). Global because the caches it serves
  * live in several modules (client secrets, signing keys).
  */
 @Global()

@@ -1,6 +1,6 @@
 /**
  * What another auth-server process (or the admin CLI) changed, so that this process drops what
- * it cached about it (ADR 0010):
+ * it cached about it (ADR 0011):
  * - `client`: a client's secret was rotated or it was disabled — forget its verified secrets;
  * - `signing-key`: the signing key was rotated — re-read the active key before signing again;
  * - `all`: this process may have missed events (the listening connection was lost and is back,
@@ -20,7 +20,7 @@ export const CACHE_EVENTS = Symbol('CACHE_EVENTS');
 /** DI token: whether this process LISTENs (servers) or only publishes (the admin CLI). */
 export const CACHE_EVENTS_LISTEN = Symbol('CACHE_EVENTS_LISTEN');
 
-/** The Postgres channel every auth-server process LISTENs on (auth-server's own; ADR 0010). */
+/** The Postgres channel every auth-server process LISTENs on (auth-server's own; ADR 0011). */
 export const CACHE_EVENTS_CHANNEL = 'auth_server_cache';
 
 /** Parses a NOTIFY payload; anything unexpected counts as `all` (safe: only evicts). */

@@ -10,7 +10,7 @@ const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
 /**
- * Postgres LISTEN/NOTIFY adapter of CacheEvents (ADR 0010). Publishing is `pg_notify` on the
+ * Postgres LISTEN/NOTIFY adapter of CacheEvents (ADR 0011). Publishing is `pg_notify` on the
  * shared pool; receiving uses one dedicated connection (a pooled one would be handed back and
  * stop listening). When that connection fails it is re-opened with exponential backoff, and
  * every successful (re)connection is delivered as `all`: events sent while nobody listened are

@@ -47,7 +47,7 @@ export class SecretVerificationCache {
   ) {
     this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: config.SECRET_CACHE_TTL_SECONDS * 1000 });
     // A rotation or disable in another process drops that client's entries here at once (ADR
-    // 0010); correctness never depended on it (the version check above), memory hygiene does.
+    // 0011); correctness never depended on it (the version check above), memory hygiene does.
     events?.subscribe((event) => {
       if (event.kind === 'client') this.forget(event.clientId);
       else if (event.kind === 'all') this.cache.clear();

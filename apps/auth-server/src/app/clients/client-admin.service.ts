@@ -71,7 +71,7 @@ export class ClientAdminService {
       throw new Error(`no client "${clientId}"`);
     }
     this.cache.forget(clientId);
-    await this.events?.publish({ kind: 'client', clientId }); // the other processes' caches (ADR 0010)
+    await this.events?.publish({ kind: 'client', clientId }); // the other processes' caches (ADR 0011)
     await this.audit.record('client_secret_rotated', clientId);
     return secret;
   }

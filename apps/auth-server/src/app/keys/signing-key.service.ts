@@ -47,7 +47,7 @@ export class SigningKeyService implements OnModuleInit {
     @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
   ) {
     // A rotation in another process (or the CLI) reaches this one at once rather than after
-    // SIGNING_KEY_REFRESH_SECONDS (ADR 0010); the refresh stays as the bound if an event is lost.
+    // SIGNING_KEY_REFRESH_SECONDS (ADR 0011); the refresh stays as the bound if an event is lost.
     events?.subscribe((event) => {
       if (event.kind !== 'client') this.active = undefined;
     });
@@ -128,7 +128,7 @@ export class SigningKeyService implements OnModuleInit {
     if (wait > 0) {
       const { current, activatesAt } = await this.keys.prepublish(material, wait);
       this.active = undefined;
-      // Every server re-reads now, so each learns when the waiting key activates (ADR 0010).
+      // Every server re-reads now, so each learns when the waiting key activates (ADR 0011).
       await this.events?.publish({ kind: 'signing-key' });
       await this.audit.record('signing_key_rotated', null, { retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
       this.logger.log(`signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
