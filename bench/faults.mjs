@@ -309,8 +309,8 @@ async function main() {
         }
       });
       await sleep(1000);
-      const rotation = cli(authEnv, 'rotate-signing-key');
-      const newKid = /signing key (\S+)/.exec(rotation)[1];
+      const rotation = cli(authEnv, 'rotate-signing-key', '--alg', 'RS256');
+      const newKid = /RS256 signing key (\S+)/.exec(rotation)[1];
       const switched = await waitFor(async () => kidOf((await token(a.base, SEEDED.jwt)).body.access_token) === newKid && kidOf((await token(b.base, SEEDED.jwt)).body.access_token) === newKid, { timeoutMs: 15_000 });
       await sleep(2000);
       rotating = false;

@@ -6,6 +6,7 @@
 // then drives each with autocannon and prints one table of req/s, p50, p99 and errors, with each
 // figure's ratio to its reference from the same run. Writes bench/results/{latest|quick}.{json,svg}.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { measure } from './lib/load.mjs';
 import { freePort, startProcess } from './lib/processes.mjs';
 import { printTable, writeResults } from './lib/report.mjs';
 import { startPlayground } from './lib/playground.mjs';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -42,6 +44,42 @@ async function assertSameBody(a, b, headersA = {}, headersB = {}) {
   if (x !== y) throw new Error(`bench honesty check failed: ${a} answered ${x} but ${b} answered ${y}`);
 }
 
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * Single-use client assertions (RFC 7523), signed ahead of the run so that signing them does not
+ * compete for the CPU with the server being measured. Each is one token request's form body.
+ */
+async function assertionPool(clientId, audience, privateKey, kid, size) {
+  const sign = () =>
+    new SignJWT({ iss: clientId, sub: clientId, aud: audience, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  const bodies = [];
+  const toBody = (assertion) => `grant_type=client_credentials&scope=country.read&client_assertion_type=${encodeURIComponent(JWT_BEARER)}&client_assertion=${assertion}`;
+  for (let i = 0; i < size; i += 1000) bodies.push(...(await Promise.all(Array.from({ length: Math.min(1000, size - i) }, sign))).map(toBody));
+  let signedLate = 0;
+  return {
+    requests: [
+      {
+        setupRequest: (req) => {
+          // A dry pool must not turn into replays (401s that would look like slowness): an empty
+          // body fails loudly, and main() refuses the figures.
+          const body = bodies.pop();
+          if (body === undefined) signedLate++;
+          req.body = body ?? '';
+          return req;
+        },
+      },
+    ],
+    get signedLate() {
+      return signedLate;
+    },
+  };
+}
+
 async function main() {
   log(`bench (${quick ? 'quick' : 'full'}): ${load.connections} connections, ${load.duration} s per case after ${load.warmup} s warm-up`);
   log('building the apps (production)…');
@@ -59,12 +97,15 @@ async function main() {
       readyUrl: `http://127.0.0.1:${barePort}/ms-system/country/code/AUS`,
     });
     stops.push(bare);
+    // The bench's own private_key_jwt key pair: production refuses the published playground one.
+    const pkjwt = await generateKeyPair('ES256', { extractable: true });
+    const pkjwtPublicJwk = { ...(await exportJWK(pkjwt.publicKey)), kid: 'bench-pkjwt', alg: 'ES256', use: 'sig' };
     const peerPort = await freePort();
-    const peer = await startProcess('oidc-provider', [join(root, 'bench/lib/oidc-peer.mjs'), String(peerPort)], {
+    const peer = await startProcess('oidc-provider', [join(root, 'bench/lib/oidc-peer.mjs'), String(peerPort), JSON.stringify(pkjwtPublicJwk)], {
       readyUrl: `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
     });
     stops.push(peer);
-    const playground = await startPlayground({ root, log });
+    const playground = await startPlayground({ root, log, pkjwtPublicJwk });
     stops.push(playground);
 
     const peerToken = `http://127.0.0.1:${peerPort}/token`;
@@ -94,6 +135,38 @@ async function main() {
       });
       rows.push({ ...ours, reference, ratio: ours.rps / reference.rps, target: format === 'jwt' ? 1.2 : 1.0 });
     }
+
+    // JWT issuance signed ES256 and EdDSA (client_secret_basic), against oidc-provider signing the same.
+    for (const [alg, ours] of [['ES256', clients.es256], ['EdDSA', clients.eddsa]]) {
+      const peerClient = `peer-jwt-${alg.toLowerCase()}`;
+      const reference = await run({
+        title: `oidc-provider token (jwt ${alg})`,
+        url: peerToken,
+        method: 'POST',
+        headers: { ...form, authorization: basic(peerClient, `${peerClient}-secret`) },
+        body: tokenBody,
+      });
+      const row = await run({
+        title: `token endpoint (jwt ${alg}, persisted)`,
+        url: urls.token,
+        method: 'POST',
+        headers: { ...form, authorization: basic(ours.id, ours.secret) },
+        body: tokenBody,
+      });
+      rows.push({ ...row, reference, ratio: row.rps / reference.rps, target: 1.2 });
+    }
+
+    // The token endpoint with private_key_jwt (an ES256 assertion per request, each used once,
+    // ES256 JWT issued), against oidc-provider doing the same with its in-memory replay store.
+    // Sized for ~6000 req/s over warm-up + run: far above what two cores reach here.
+    const poolSize = (load.duration + load.warmup) * 6000;
+    log(`signing ${2 * poolSize} single-use client assertions…`);
+    const peerAssertions = await assertionPool('peer-pkjwt', `http://127.0.0.1:${peerPort}`, pkjwt.privateKey, 'bench-pkjwt', poolSize);
+    const ourAssertions = await assertionPool(clients.pkjwt.id, playground.issuer, pkjwt.privateKey, 'bench-pkjwt', poolSize);
+    const pkjwtReference = await run({ title: 'oidc-provider token (private_key_jwt)', url: peerToken, method: 'POST', headers: form, requests: peerAssertions.requests });
+    const pkjwtRow = await run({ title: 'token endpoint (private_key_jwt, jwt ES256)', url: urls.token, method: 'POST', headers: form, requests: ourAssertions.requests });
+    if (peerAssertions.signedLate || ourAssertions.signedLate) throw new Error('the client assertion pool ran dry: raise its size');
+    rows.push({ ...pkjwtRow, reference: pkjwtReference, ratio: pkjwtRow.rps / pkjwtReference.rps, target: 1.0 });
 
     // Introspection of an opaque token, against oidc-provider's.
     const peerOpaque = await postForm(peerToken, basic('peer-opaque', 'peer-opaque-secret'), tokenBody);

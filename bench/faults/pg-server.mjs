@@ -26,6 +26,11 @@ export async function createPgServer({ port, log }) {
   log?.(`postgres: ${bin}, port ${port}`);
   let child;
   let readyAt = 0;
+  // If the suite dies (its time limit's process.exit, a crash), the server must not outlive it.
+  process.once('exit', () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(parent, { recursive: true, force: true });
+  });
 
   const server = {
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,

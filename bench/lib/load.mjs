@@ -4,8 +4,10 @@ import autocannon from 'autocannon';
  * Drives one target with autocannon: a short warm-up, then the measured run.
  * Returns req/s, latency percentiles and every kind of error autocannon counts.
  */
-export async function measure({ title, url, method = 'GET', headers = {}, body, connections, duration, warmup }) {
-  const options = { url, method, headers, body, connections, pipelining: 1 };
+export async function measure({ title, url, method = 'GET', headers = {}, body, requests, connections, duration, warmup }) {
+  // `requests`: autocannon request specs, for a body that must differ on every request
+  // (a client assertion is single-use): `[{ setupRequest(req) { req.body = …; return req; } }]`.
+  const options = { url, method, headers, body, ...(requests ? { requests } : {}), connections, pipelining: 1 };
   if (warmup > 0) await run({ ...options, duration: warmup });
   process.stderr.write(`  ${title} … `);
   const result = await run({ ...options, duration });

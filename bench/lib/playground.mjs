@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +8,13 @@ import { freePort, startProcess } from './processes.mjs';
 
 /**
  * The playground as it runs in production: production builds, NODE_ENV=production, a throwaway
- * embedded PostgreSQL. Production refuses the published dev secrets, so the bench does what an
- * operator does: rotates the seeded clients' secrets with the admin CLI and passes the new ones on.
+ * embedded PostgreSQL. Production refuses the published dev secrets, the published key pair and
+ * the default key-encryption key, so the bench does what an operator does: a key-encryption key
+ * of its own, the seeded clients' secrets rotated with the admin CLI, `service-client-pkjwt`
+ * given the bench's own public key (`pkjwtPublicJwk`), and clients whose JWTs are signed ES256
+ * and EdDSA.
  */
-export async function startPlayground({ root, log }) {
+export async function startPlayground({ root, log, pkjwtPublicJwk }) {
   const parent = mkdtempSync(join(tmpdir(), 'bench-pg-'));
   chmodSync(parent, 0o755); // as root, Postgres runs as its own user and must enter this dir
   const pgPort = await freePort();
@@ -31,7 +34,13 @@ export async function startPlayground({ root, log }) {
   await pg.createDatabase('bench');
   const ports = { auth: await freePort(), ms: await freePort(), msNoCache: await freePort(), archival: await freePort() };
   const authUrl = `http://127.0.0.1:${ports.auth}/ms-auth-server`;
-  const common = { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/bench` };
+  const common = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/bench`,
+    SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
   const archivalSecret = randomBytes(24).toString('base64url');
 
   const cli = (...args) =>
@@ -46,6 +55,16 @@ export async function startPlayground({ root, log }) {
     jwt: { id: 'service-client-jwt', secret: rotate('service-client-jwt') },
   };
   clients.introspector = clients.jwt;
+  const jwksFile = join(parent, 'pkjwt.jwks.json');
+  writeFileSync(jwksFile, JSON.stringify({ keys: [pkjwtPublicJwk] }));
+  cli('set-keys', 'service-client-pkjwt', '--jwks', jwksFile);
+  const created = (clientId, ...options) => ({
+    id: clientId,
+    secret: /client_secret: (\S+)/.exec(cli('create', clientId, '--scope', 'country.read', '--format', 'jwt', '--lifetime', '14400', ...options))[1],
+  });
+  clients.es256 = created('bench-jwt-es256', '--alg', 'ES256');
+  clients.eddsa = created('bench-jwt-eddsa', '--alg', 'EdDSA');
+  clients.pkjwt = { id: 'service-client-pkjwt' };
 
   const processes = [];
   const start = async (name, script, env, readyUrl) => {
@@ -82,6 +101,7 @@ export async function startPlayground({ root, log }) {
   return {
     clients,
     processes,
+    issuer: authUrl,
     urls: {
       token: `${authUrl}/oauth2/token`,
       introspect: `${authUrl}/oauth2/introspect`,

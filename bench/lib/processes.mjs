@@ -14,10 +14,18 @@ export function freePort() {
   });
 }
 
+/** Children still running; none may outlive this process (a time limit's process.exit, a crash). */
+const live = new Set();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Spawns a Node script and resolves once `readyUrl` answers (any status below 500). */
 export async function startProcess(name, args, { env = {}, readyUrl, timeoutMs = 60_000 } = {}) {
   let output = '';
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { SigningKeyService } from '../src/app/keys/signing-key.service';
-import { call, createTestDatabase, SEEDED, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import { call, createTestDatabase, SEEDED, sql, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
 
 const ISSUER = 'http://localhost:8085/ms-auth-server';
 const METADATA = {
@@ -11,10 +11,14 @@ const METADATA = {
   jwks_uri: `${ISSUER}/oauth2/jwks`,
   response_types_supported: [],
   grant_types_supported: ['client_credentials'],
-  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
   scopes_supported: ['country.read', 'customer.read', 'customer.write'],
-  introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-  revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  introspection_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
+  revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  revocation_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'],
+  access_token_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
 };
 
 describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
@@ -32,14 +36,34 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
   });
 
   describe('GET /oauth2/jwks', () => {
-    it('publishes RSA public keys only: kty, kid, use "sig", alg RS256, n, e', async () => {
+    it('publishes one key per algorithm, each with kty, kid, use "sig", alg and exactly the public members of its type', async () => {
       const reply = await call(`${server.baseUrl}/oauth2/jwks`);
       expect(reply.status).toBe(200);
-      expect(reply.body.keys).toHaveLength(1);
-      for (const key of reply.body.keys) {
-        expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
-        expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', e: 'AQAB' });
-        expect(Buffer.from(key.n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
+      const byAlg = Object.fromEntries(reply.body.keys.map((key: { alg: string }) => [key.alg, key]));
+      expect(Object.keys(byAlg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
+      for (const alg of ['RS256', 'PS256']) {
+        expect(Object.keys(byAlg[alg]).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+        expect(byAlg[alg]).toMatchObject({ kty: 'RSA', use: 'sig', alg, e: 'AQAB' });
+        expect(Buffer.from(byAlg[alg].n, 'base64url').length * 8).toBeGreaterThanOrEqual(2048);
+      }
+      expect(Object.keys(byAlg['ES256']).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+      expect(byAlg['ES256']).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'sig' });
+      expect(Object.keys(byAlg['EdDSA']).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+      expect(byAlg['EdDSA']).toMatchObject({ kty: 'OKP', crv: 'Ed25519', use: 'sig' });
+      // RFC 7638 thumbprints as kids: distinct keys, stable names.
+      expect(new Set(reply.body.keys.map((key: { kid: string }) => key.kid)).size).toBe(4);
+    });
+
+    it('keeps signing keys sealed at rest: no clear private key in the database', async () => {
+      const rows = await sql<{ alg: string; private_key_pem: string | null; private_key_encrypted: string }>(
+        db,
+        'SELECT alg, private_key_pem, private_key_encrypted FROM signing_keys',
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      for (const row of rows) {
+        expect(row.private_key_pem).toBeNull();
+        expect(row.private_key_encrypted).toMatch(/^kek1\./);
+        expect(row.private_key_encrypted).not.toContain('PRIVATE KEY');
       }
     });
 
@@ -54,11 +78,12 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
     it('keeps a retired key published after rotation while tokens signed with it live, and signs with the new key', async () => {
       const before = await tokenFor(server.baseUrl, SEEDED.jwt);
       const oldKid = decodeProtectedHeader(before).kid;
-      const { active } = await server.app.get(SigningKeyService).rotate({ now: true });
+      const [{ active }] = await server.app.get(SigningKeyService).rotate({ alg: 'RS256', now: true });
       const after = await tokenFor(server.baseUrl, SEEDED.jwt);
       expect(decodeProtectedHeader(after).kid).toBe(active);
       const kids = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
-      expect(kids).toEqual([active, oldKid]);
+      expect(kids).toEqual(expect.arrayContaining([active, oldKid]));
+      expect(kids).toHaveLength(5); // four active keys, one per algorithm, and the retired RS256 key
       const jwks = createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body);
       await expect(jwtVerify(before, jwks)).resolves.toBeDefined();
       await expect(jwtVerify(after, jwks)).resolves.toBeDefined();

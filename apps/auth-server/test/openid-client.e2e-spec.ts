@@ -1,4 +1,8 @@
+import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
+import { ClientAdminService } from '../src/app/clients/client-admin.service';
+import { PKJWT_PRIVATE_JWK, pkjwtPrivateKey } from './support/client-assertions';
 import { freePort } from '@playground/database/testing';
 import { createTestDatabase, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
 
@@ -34,7 +38,7 @@ describe('openid-client v6 interoperability', () => {
     const metadata = config.serverMetadata();
     expect(metadata.issuer).toBe(issuer.href.replace(/\/$/, ''));
     expect(metadata.token_endpoint).toBe(`${server.baseUrl}/oauth2/token`);
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   });
 
   it('gets a token by the client credentials grant with ClientSecretBasic', async () => {
@@ -83,5 +87,71 @@ describe('openid-client v6 interoperability', () => {
   it('surfaces a wrong secret over client_secret_post as an invalid_client response body error', async () => {
     const config = await discover({ id: SEEDED.opaque.id, secret: 'wrong' }, oidc.ClientSecretPost);
     await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+  });
+
+  describe('private_key_jwt (RFC 7523 §2.2) with clients nobody here wrote', () => {
+    const PKJWT = 'service-client-pkjwt';
+
+    it('openid-client PrivateKeyJwt: the seeded client gets an ES256 JWT and introspects with it', async () => {
+      const key = { key: await pkjwtPrivateKey(), kid: PKJWT_PRIVATE_JWK.kid };
+      const config = await oidc.discovery(issuer, PKJWT, undefined, oidc.PrivateKeyJwt(key), {
+        algorithm: 'oauth2',
+        execute: [oidc.allowInsecureRequests],
+      });
+      expect(config.serverMetadata().token_endpoint_auth_signing_alg_values_supported).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']);
+      const tokens = await oidc.clientCredentialsGrant(config, { scope: 'country.read' });
+      expect(tokens.scope).toBe('country.read');
+      expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+      // Each call signs a fresh assertion (new jti), so repeated calls keep working.
+      expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, client_id: PKJWT });
+      await oidc.tokenRevocation(config, tokens.access_token);
+      expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    });
+
+    it('openid-client PrivateKeyJwt with an EdDSA client registered by the admin service', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
+      await server.app.get(ClientAdminService).create({
+        clientId: 'interop-eddsa',
+        authMethods: ['private_key_jwt'],
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'ed-1', use: 'sig', alg: 'EdDSA' }] },
+        tokenFormat: 'jwt',
+        tokenSigningAlg: 'EdDSA',
+        scopes: ['country.read'],
+      });
+      const config = await oidc.discovery(issuer, 'interop-eddsa', undefined, oidc.PrivateKeyJwt({ key: privateKey, kid: 'ed-1' }), {
+        algorithm: 'oauth2',
+        execute: [oidc.allowInsecureRequests],
+      });
+      // openid-client signs an Ed25519 assertion with alg "Ed25519" (RFC 9864); the key is registered as "EdDSA".
+      const tokens = await oidc.clientCredentialsGrant(config);
+      expect(decodeProtectedHeader(tokens.access_token).alg).toBe('EdDSA');
+    });
+
+    it('openid-client surfaces a refused assertion (unregistered key) as invalid_client', async () => {
+      const { privateKey } = await generateKeyPair('ES256');
+      const config = await oidc.discovery(issuer, PKJWT, undefined, oidc.PrivateKeyJwt({ key: privateKey, kid: PKJWT_PRIVATE_JWK.kid }), {
+        algorithm: 'oauth2',
+        execute: [oidc.allowInsecureRequests],
+      });
+      await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    });
+
+    it('oauth4webapi (a second maintained client): discovery, PrivateKeyJwt at the token endpoint and at introspection', async () => {
+      const as = await oauth.processDiscoveryResponse(
+        issuer,
+        await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }),
+      );
+      const client: oauth.Client = { client_id: PKJWT };
+      const auth = oauth.PrivateKeyJwt({ key: await pkjwtPrivateKey(), kid: PKJWT_PRIVATE_JWK.kid });
+      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'customer.read' }, { [oauth.allowInsecureRequests]: true });
+      const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+      expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'customer.read', expires_in: 14400 });
+      const introspection = await oauth.processIntrospectionResponse(
+        as,
+        client,
+        await oauth.introspectionRequest(as, client, auth, tokens.access_token, { [oauth.allowInsecureRequests]: true }),
+      );
+      expect(introspection).toMatchObject({ active: true, client_id: PKJWT, scope: 'customer.read' });
+    });
   });
 });

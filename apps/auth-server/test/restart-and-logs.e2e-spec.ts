@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import {
   basic,
   call,
+  createSecretClient,
   createTestDatabase,
   postForm,
   SEEDED,
@@ -31,7 +33,7 @@ describe('a restart keeps clients, tokens and keys', () => {
     server = await startAuthServer(db);
     const opaque = await tokenFor(server.baseUrl, SEEDED.opaque);
     const jwt = await tokenFor(server.baseUrl, SEEDED.jwt);
-    const { secret } = await server.app.get(ClientAdminService).create({ clientId: 'survivor', scopes: ['country.read'] });
+    const { secret } = await createSecretClient(server, { clientId: 'survivor', scopes: ['country.read'] });
     const kidsBefore = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
     await server.close();
     server = undefined;
@@ -44,10 +46,11 @@ describe('a restart keeps clients, tokens and keys', () => {
     expect((await introspect(jwt)).body).toMatchObject({ active: true, client_id: 'service-client-jwt' });
     const kidsAfter = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.map((k: { kid: string }) => k.kid);
     expect(kidsAfter).toEqual(kidsBefore);
-    expect(decodeProtectedHeader(await tokenFor(server.baseUrl, SEEDED.jwt)).kid).toBe(kidsBefore[0]);
+    const rs256 = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.find((k: { alg: string }) => k.alg === 'RS256');
+    expect(decodeProtectedHeader(await tokenFor(server.baseUrl, SEEDED.jwt)).kid).toBe(rs256.kid);
     expect((await postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', client_id: 'survivor', client_secret: secret })).status).toBe(200);
     const clients = await sql<{ client_id: string }>(db, 'SELECT client_id FROM clients ORDER BY client_id');
-    expect(clients.map((c) => c.client_id)).toEqual(['archival-service', 'service-client-jwt', 'survivor', 'user-client-opaque']);
+    expect(clients.map((c) => c.client_id)).toEqual(['archival-service', 'service-client-jwt', 'service-client-pkjwt', 'survivor', 'user-client-opaque']);
   });
 });
 
@@ -55,14 +58,32 @@ describe('production mode (NODE_ENV=production)', () => {
   it('refuses to start while a seeded client still has its dev-default secret, and says why', async () => {
     const db = await createTestDatabase('auth_prod');
     try {
-      await expect(startAuthServer(db, { env: { NODE_ENV: 'production' } })).rejects.toThrow(
-        /refusing to start in production: the seeded client\(s\) user-client-opaque, service-client-jwt, archival-service still accept/,
+      await expect(startAuthServer(db, { env: { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') } })).rejects.toThrow(
+        /refusing to start in production: the seeded client\(s\) user-client-opaque, service-client-jwt, archival-service, service-client-pkjwt still accept/,
       );
     } finally {
       await db.drop();
     }
   });
+  it('starts once every seeded secret is rotated and service-client-pkjwt has a key of its own', async () => {
+    const db = await createTestDatabase('auth_prod_ready');
+    const env = { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ARCHIVAL_CLIENT_SECRET: 'a-real-archival-secret' };
+    try {
+      const setup = await startAuthServer(db, { env: { SIGNING_KEY_ENCRYPTION_KEY: env.SIGNING_KEY_ENCRYPTION_KEY, ARCHIVAL_CLIENT_SECRET: env.ARCHIVAL_CLIENT_SECRET } });
+      const admin = setup.app.get(ClientAdminService);
+      await admin.rotateSecret('user-client-opaque');
+      await admin.rotateSecret('service-client-jwt');
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      await admin.setKeys('service-client-pkjwt', { jwks: { keys: [await exportJWK(publicKey)] } });
+      await setup.close();
+      const production = await startAuthServer(db, { env });
+      await production.close();
+    } finally {
+      await db.drop();
+    }
+  });
 });
+
 
 describe('secrets and tokens never reach the log', () => {
   let db: TestDatabase;

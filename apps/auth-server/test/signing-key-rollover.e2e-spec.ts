@@ -32,7 +32,7 @@ describe('signing key rollover with a pre-published key, two instances on one da
 
   it('publishes at once, keeps signing with the old key until activation, then both instances sign with the new one', async () => {
     const oldKid = decodeProtectedHeader(await tokenFor(b.baseUrl, SEEDED.jwt)).kid;
-    const { active: newKid, activatesAt } = await a.app.get(SigningKeyService).rotate();
+    const [{ active: newKid, activatesAt }] = await a.app.get(SigningKeyService).rotate({ alg: 'RS256' });
     expect(activatesAt).toBeInstanceOf(Date);
 
     // Published on both instances at once; a JWKS fetched now verifies every later token.
@@ -55,9 +55,9 @@ describe('signing key rollover with a pre-published key, two instances on one da
 
   it('a second rotation while a key is waiting is refused; --now replaces both at once', async () => {
     const service = a.app.get(SigningKeyService);
-    const { active: waiting } = await service.rotate();
-    await expect(service.rotate()).rejects.toThrow(/already waiting/);
-    const { active: now } = await service.rotate({ now: true });
+    const [{ active: waiting }] = await service.rotate({ alg: 'RS256' });
+    await expect(service.rotate({ alg: 'RS256' })).rejects.toThrow(/already waiting/);
+    const [{ active: now }] = await service.rotate({ alg: 'RS256', now: true });
     expect(decodeProtectedHeader(await tokenFor(a.baseUrl, SEEDED.jwt)).kid).toBe(now);
     expect(await kids(a)).not.toContain(waiting);
   });

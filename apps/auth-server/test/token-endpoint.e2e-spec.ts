@@ -3,6 +3,7 @@ import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import {
   basic,
   call,
+  createSecretClient,
   createTestDatabase,
   FORM,
   form,
@@ -114,7 +115,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('gives a client created later a 300 s token', async () => {
-      const { secret } = await server.app.get(ClientAdminService).create({ clientId: 'later-client', scopes: ['country.read'] });
+      const { secret } = await createSecretClient(server, { clientId: 'later-client', scopes: ['country.read'] });
       const reply = await postForm(tokenUrl, post({ id: 'later-client', secret }));
       expect(reply.status).toBe(200);
       expect(reply.body.expires_in).toBe(300);
@@ -232,7 +233,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
 
     it('stops accepting the old secret at once after rotate-secret, and accepts the new one', async () => {
       const admin = server.app.get(ClientAdminService);
-      const { secret } = await admin.create({ clientId: 'rotating-client', scopes: ['country.read'] });
+      const { secret } = await createSecretClient(server, { clientId: 'rotating-client', scopes: ['country.read'] });
       expect((await postForm(tokenUrl, post({ id: 'rotating-client', secret }))).status).toBe(200); // now cached
       const rotated = await admin.rotateSecret('rotating-client');
       expect((await postForm(tokenUrl, post({ id: 'rotating-client', secret }))).status).toBe(401);
@@ -241,7 +242,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
 
     it('refuses a disabled client at once', async () => {
       const admin = server.app.get(ClientAdminService);
-      const { secret } = await admin.create({ clientId: 'disabled-client', scopes: ['country.read'] });
+      const { secret } = await createSecretClient(server, { clientId: 'disabled-client', scopes: ['country.read'] });
       expect((await postForm(tokenUrl, post({ id: 'disabled-client', secret }))).status).toBe(200);
       await admin.disable('disabled-client');
       const reply = await postForm(tokenUrl, post({ id: 'disabled-client', secret }));
@@ -275,7 +276,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('answers a client not registered for client_credentials with 400 unauthorized_client', async () => {
-      const { secret } = await server.app.get(ClientAdminService).create({ clientId: 'no-grant-client', grantTypes: [], scopes: ['country.read'] });
+      const { secret } = await createSecretClient(server, { clientId: 'no-grant-client', grantTypes: [], scopes: ['country.read'] });
       const reply = await postForm(tokenUrl, post({ id: 'no-grant-client', secret }));
       expect(reply.status).toBe(400);
       expect(reply.body).toEqual({ error: 'unauthorized_client', error_description: 'the client is not allowed to use this grant type' });

@@ -1,4 +1,7 @@
-import { configSchema, loadAuthServerConfig } from './config';
+import { randomBytes } from 'node:crypto';
+import { configSchema, loadAuthServerConfig, PLAYGROUND_KEY_ENCRYPTION_KEY } from './config';
+
+const KEK = randomBytes(32).toString('base64');
 
 describe('auth-server configuration (zod, validated at boot)', () => {
   it('has the playground defaults', () => {
@@ -22,11 +25,26 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       FAILED_AUTH_THROTTLE_DELAY_MS: 500,
       ARGON2_MAX_CONCURRENCY: 1,
       ARGON2_MAX_WAITING: 64,
+      SIGNING_KEY_ENCRYPTION_KEY: PLAYGROUND_KEY_ENCRYPTION_KEY,
+      SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [],
+      JWKS_URI_ALLOW_PRIVATE_ADDRESSES: false,
+      CLIENT_JWKS_CACHE_SECONDS: 300,
+      CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: 30,
+    });
+  });
+
+  it('refuses the published key-encryption key in production, and any key that is not 256 bits', () => {
+    expect(() => loadAuthServerConfig({ NODE_ENV: 'production' })).toThrow(/SIGNING_KEY_ENCRYPTION_KEY: the playground default/);
+    expect(() => loadAuthServerConfig({ SIGNING_KEY_ENCRYPTION_KEY: 'c2hvcnQ' })).toThrow(/SIGNING_KEY_ENCRYPTION_KEY: a 256-bit key/);
+    expect(() => loadAuthServerConfig({ SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: `${KEK},short` })).toThrow(/SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS/);
+    expect(loadAuthServerConfig({ NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: KEK, SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: ` ${KEK} ` })).toMatchObject({
+      SIGNING_KEY_ENCRYPTION_KEY: KEK,
+      SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [KEK],
     });
   });
 
   it('reads overrides from the environment and drops a trailing slash from the issuer', () => {
-    const config = loadAuthServerConfig({ PORT: '9000', ISSUER: 'https://auth.example/ms-auth-server/', NODE_ENV: 'production' });
+    const config = loadAuthServerConfig({ PORT: '9000', ISSUER: 'https://auth.example/ms-auth-server/', NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: KEK });
     expect(config).toMatchObject({ PORT: 9000, ISSUER: 'https://auth.example/ms-auth-server', NODE_ENV: 'production' });
   });
 

@@ -4,7 +4,24 @@ import { loadConfig } from '@playground/http-kit';
 /** The dev-default secret of the seeded `archival-service` client (docs/contract.md). */
 export const DEV_ARCHIVAL_CLIENT_SECRET = 'archival-service-secret';
 
+/**
+ * The playground's published key-encryption key (base64url of 32 bytes). It protects nothing —
+ * it is in the repository — and exists so that `npm start` works with no setup; production
+ * refuses it (set `SIGNING_KEY_ENCRYPTION_KEY`, e.g. `openssl rand -base64 32`).
+ */
+export const PLAYGROUND_KEY_ENCRYPTION_KEY = 'sUQUiyhCa8rOkttA4mZZnKQJumC4Vflmfab7KSoUKXk';
+
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** 32 bytes, base64 or base64url (AES-256). */
+const aes256Key = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+    message: 'a 256-bit key, base64 or base64url (43 or 44 characters)',
+  });
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
 
 /**
  * Every setting of the auth-server, read from the environment and validated at boot
@@ -62,6 +79,40 @@ export const configSchema = z.object({
    * the first token does. `--now` skips the wait (key compromise).
    */
   SIGNING_KEY_PREPUBLISH_SECONDS: z.coerce.number().int().min(0).default(660),
+  /**
+   * Key-encryption key: signing keys are stored sealed with AES-256-GCM under it. Refused in
+   * production while it is the playground's published default.
+   */
+  SIGNING_KEY_ENCRYPTION_KEY: aes256Key.default(PLAYGROUND_KEY_ENCRYPTION_KEY),
+  /**
+   * Older key-encryption keys, comma-separated, still accepted for reading during a rotation
+   * (`npm run clients -- rotate-key-encryption-key` re-seals every key under the current one).
+   */
+  SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((k) => k.trim()).filter(Boolean))
+    .pipe(z.array(aes256Key)),
+  /**
+   * Lets a client's `jwks_uri` point at a loopback or private address (and use plain http).
+   * Off by default: otherwise registering a client could make the server probe its own network.
+   */
+  JWKS_URI_ALLOW_PRIVATE_ADDRESSES: flag,
+  /** How long keys fetched from a client's `jwks_uri` are reused (an unknown `kid` refetches sooner). */
+  CLIENT_JWKS_CACHE_SECONDS: seconds(300),
+  /**
+   * After a fetch of a `jwks_uri`, how long an unknown `kid` waits before it may refetch: anyone
+   * can send an assertion naming a client and a made-up kid, and must not make us hammer its server.
+   */
+  CLIENT_JWKS_REFETCH_COOLDOWN_SECONDS: seconds(30),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV === 'production' && config.SIGNING_KEY_ENCRYPTION_KEY === PLAYGROUND_KEY_ENCRYPTION_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SIGNING_KEY_ENCRYPTION_KEY'],
+      message: 'the playground default key-encryption key is published and refused in production; set a real one',
+    });
+  }
 });
 
 export type AuthServerConfig = z.output<typeof configSchema>;

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, type TestDatabase } from '@playground/database/testing';
 import { createAuthServerApp } from '../../src/app/bootstrap';
+import type { RegisteredClient } from '../../src/app/clients/client';
+import { ClientAdminService, type CreateClientInput } from '../../src/app/clients/client-admin.service';
 
 export interface TestAuthServer {
   app: NestFastifyApplication;
@@ -117,4 +119,11 @@ export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: s
   } finally {
     await client.end();
   }
+}
+
+/** Registers a client that has a secret (any secret method) through the admin service; returns it. */
+export async function createSecretClient(server: TestAuthServer, input: CreateClientInput): Promise<{ client: RegisteredClient; secret: string }> {
+  const { client, secret } = await server.app.get(ClientAdminService).create(input);
+  if (secret === undefined) throw new Error(`client ${input.clientId} got no secret`);
+  return { client, secret };
 }

@@ -1,24 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseScope } from '@playground/oauth-contracts';
 import type { ClientAdminService } from '../clients/client-admin.service';
 import type { ClientAuthMethodName, RegisteredClient, TokenFormatName } from '../clients/client';
+import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from '../keys/signing-algorithms';
 import type { SigningKeyService } from '../keys/signing-key.service';
 
 export const USAGE = `usage: npm run clients -- <command> [options]
 
-  create <client_id> [--scope "a b"] [--format opaque|jwt] [--auth client_secret_basic,client_secret_post]
-                     [--lifetime <seconds>] [--introspect]
-        registers a client and prints its secret, once (only an argon2id hash is stored)
+  create <client_id> [--scope "a b"] [--format opaque|jwt] [--alg RS256|PS256|ES256|EdDSA]
+                     [--auth client_secret_basic,client_secret_post,private_key_jwt]
+                     [--jwks <file> | --jwks-uri <url>] [--lifetime <seconds>] [--introspect]
+        registers a client and prints its secret, once (only an argon2id hash is stored).
+        --alg: how its JWT access tokens are signed (default RS256).
+        --auth private_key_jwt needs the client's PUBLIC keys: a JWK Set file (private members
+        are refused) or a jwks_uri (https, fetched and cached; an unknown kid refetches).
+        A client that authenticates by private_key_jwt only gets no secret.
   list                         the registered clients (never their secrets)
-  rotate-secret <client_id>    a new secret, printed once; the old one stops working at once,
-                               running servers included (the secret version is re-read per request)
+  rotate-secret <client_id> [--grace <seconds>]
+                               a new secret, printed once; the old one stops working at once,
+                               running servers included — or, with --grace, keeps working that
+                               many seconds beside the new one (two live secrets)
+  set-keys <client_id> --jwks <file> | --jwks-uri <url>
+                               replaces a private_key_jwt client's keys; the old ones stop at once
   disable <client_id>          the client can no longer authenticate; its tokens become inactive
-  rotate-signing-key [--now]   publishes a new JWT signing key in the JWKS at once and signs with
-                               it after SIGNING_KEY_PREPUBLISH_SECONDS (default 660), so resource
-                               servers know it before any token does; the old key is kept in the
-                               JWKS until its tokens expire. --now (key compromise): signs with the
-                               new key at once; resource servers with an older JWKS cache refuse
-                               its tokens until they refetch (up to their refetch cooldown)
+  rotate-signing-key [--alg RS256|PS256|ES256|EdDSA] [--now]
+                               publishes a new JWT signing key (of every algorithm, or of one) in
+                               the JWKS at once and signs with it after SIGNING_KEY_PREPUBLISH_SECONDS
+                               (default 660), so resource servers know it before any token does; the
+                               old key is kept in the JWKS until its tokens expire. --now (key
+                               compromise): signs with the new key at once; resource servers with an
+                               older JWKS cache refuse its tokens until they refetch (up to their
+                               refetch cooldown)
+  rotate-key-encryption-key    re-seals every signing key under SIGNING_KEY_ENCRYPTION_KEY; run it
+                               with the old key in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, then drop it
 `;
 
 export interface CommandServices {
@@ -39,6 +54,10 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       lifetime: { type: 'string' },
       introspect: { type: 'boolean' },
       now: { type: 'boolean' },
+      alg: { type: 'string' },
+      jwks: { type: 'string' },
+      'jwks-uri': { type: 'string' },
+      grace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,10 +75,21 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
         authMethods: values.auth ? (values.auth.split(',').map((m) => m.trim()) as ClientAuthMethodName[]) : undefined,
         tokenLifetimeSeconds: values.lifetime !== undefined ? Number(values.lifetime) : undefined,
         mayIntrospect: values.introspect ?? false,
+        ...(values.alg !== undefined ? { tokenSigningAlg: signingAlg(values.alg) } : {}),
+        ...keysFrom(values),
       });
       out(describe(client));
-      out(`client_secret: ${secret}`);
-      out('The secret is shown only this once; store it now.');
+      if (secret !== undefined) {
+        out(`client_secret: ${secret}`);
+        out('The secret is shown only this once; store it now.');
+      } else {
+        out('No secret: the client authenticates with assertions signed by its private key (private_key_jwt).');
+      }
+      return;
+    }
+    case 'set-keys': {
+      await clients.setKeys(needId(), keysFrom(values));
+      out(`client ${clientId}: keys replaced; assertions signed with the old keys are refused from now on`);
       return;
     }
     case 'list': {
@@ -68,10 +98,15 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       return;
     }
     case 'rotate-secret': {
-      const secret = await clients.rotateSecret(needId());
+      const grace = values.grace !== undefined ? Number(values.grace) : 0;
+      const secret = await clients.rotateSecret(needId(), grace);
       out(`client_id: ${clientId}`);
       out(`client_secret: ${secret}`);
-      out('The old secret no longer works. The new one is shown only this once.');
+      out(
+        grace > 0
+          ? `The old secret keeps working for ${grace} s, then stops. The new one is shown only this once.`
+          : 'The old secret no longer works. The new one is shown only this once.',
+      );
       return;
     }
     case 'disable': {
@@ -80,12 +115,19 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
       return;
     }
     case 'rotate-signing-key': {
-      const { retired, active, activatesAt } = await keys.rotate({ now: values.now ?? false });
-      if (activatesAt) {
-        out(`signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`);
-      } else {
-        out(`signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+      const alg = values.alg !== undefined ? signingAlg(values.alg) : undefined;
+      for (const { alg: keyAlg, retired, active, activatesAt } of await keys.rotate({ alg, now: values.now ?? false })) {
+        if (activatesAt) {
+          out(`${keyAlg} signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`);
+        } else {
+          out(`${keyAlg} signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
+        }
       }
+      return;
+    }
+    case 'rotate-key-encryption-key': {
+      const changed = await keys.resealAll();
+      out(`${changed} signing key(s) re-sealed under the current SIGNING_KEY_ENCRYPTION_KEY`);
       return;
     }
     case 'help':
@@ -97,10 +139,30 @@ export async function runCommand(argv: string[], { clients, keys, out }: Command
   }
 }
 
+function signingAlg(value: string): SigningAlg {
+  if (!isSigningAlg(value)) throw new Error(`--alg: one of ${SIGNING_ALGS.join(', ')}`);
+  return value;
+}
+
+/** `--jwks <file>` (read and parsed here; validated by the admin service) or `--jwks-uri <url>`. */
+function keysFrom(values: { jwks?: string; 'jwks-uri'?: string }): { jwks?: unknown; jwksUri?: string } {
+  const keys: { jwks?: unknown; jwksUri?: string } = {};
+  if (values.jwks !== undefined) {
+    try {
+      keys.jwks = JSON.parse(readFileSync(values.jwks, 'utf8'));
+    } catch (error) {
+      throw new Error(`--jwks ${values.jwks}: ${(error as Error).message}`);
+    }
+  }
+  if (values['jwks-uri'] !== undefined) keys.jwksUri = values['jwks-uri'];
+  return keys;
+}
+
 function describe(c: RegisteredClient): string {
+  const keys = c.jwksUri ? `, jwks_uri: ${c.jwksUri}` : c.jwks ? `, keys: ${c.jwks.keys.map((k) => k['kid'] ?? k['kty']).join(' ')}` : '';
   return [
     `${c.clientId}${c.enabled ? '' : ' (disabled)'}`,
-    `  format: ${c.tokenFormat}, lifetime: ${c.tokenLifetimeSeconds}s, auth: ${c.authMethods.join(' ')}`,
+    `  format: ${c.tokenFormat}${c.tokenFormat === 'jwt' ? ` (${c.tokenSigningAlg})` : ''}, lifetime: ${c.tokenLifetimeSeconds}s, auth: ${c.authMethods.join(' ')}${keys}`,
     `  scopes: ${c.scopes.join(' ') || '(none)'}, grants: ${c.grantTypes.join(' ') || '(none)'}, may introspect: ${c.mayIntrospect ? 'yes' : 'no'}`,
   ].join('\n');
 }

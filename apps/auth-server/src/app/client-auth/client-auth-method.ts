@@ -14,7 +14,7 @@ export interface ClientAuthRequest extends OAuthRequest {
 
 /**
  * Credentials a request presents, read without any I/O and before anyone has checked them.
- * `credential` is the method's proof of identity: a client secret, or (later) a client assertion.
+ * `credential` is the method's proof of identity: a client secret, or a client assertion.
  */
 export interface PresentedCredentials {
   method: ClientAuthMethodName;
@@ -26,7 +26,16 @@ export interface PresentedCredentials {
 /** A registered client with what its credentials are checked against (never sent anywhere). */
 export interface ClientOnFile {
   client: RegisteredClient;
-  secretHash: string;
+  /** argon2id hash of its secret; null for a client without one (private_key_jwt only). */
+  secretHash: string | null;
+  /** The previous secret's hash, while a `rotate-secret --grace` period lasts, and its end. */
+  previousSecretHash?: string;
+  previousSecretExpiresAt?: Date;
+}
+
+/** A failed verification with its reason, for the log and the audit row (never for the client). */
+export interface VerificationFailure {
+  reason: string;
 }
 
 /**
@@ -54,7 +63,7 @@ export interface ClientAuthMethod {
    * unknown client id: the method must then spend what a wrong credential costs, so timing does
    * not reveal which ids exist. Must not check `enabled` or the registered methods (the caller does).
    */
-  verify(presented: PresentedCredentials, onFile: ClientOnFile | undefined, request: ClientAuthRequest): Promise<boolean>;
+  verify(presented: PresentedCredentials, onFile: ClientOnFile | undefined, request: ClientAuthRequest): Promise<boolean | VerificationFailure>;
 
   /**
    * Optional fast path: the client whose identical credentials were verified recently, or

@@ -1,11 +1,15 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { PostgresAssertionReplayRepository } from './assertion-replay.repository';
+import { ASSERTION_REPLAY_REPOSITORY } from './assertion-replay.repository.port';
 import { CLIENT_AUTH_METHOD_LIST } from './client-auth-method';
 import { ClientSecretsModule } from './client-secrets.module';
 import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientKeySets } from './client-key-sets';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 import { FailedAuthThrottle } from './failed-auth-throttle';
+import { PrivateKeyJwtMethod } from './private-key-jwt.method';
 import { SourceAddressMiddleware } from './source-address';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
@@ -14,10 +18,17 @@ import { SourceAddressMiddleware } from './source-address';
   providers: [
     ClientSecretBasicMethod,
     ClientSecretPostMethod,
+    PrivateKeyJwtMethod,
+    ClientKeySets,
+    { provide: ASSERTION_REPLAY_REPOSITORY, useClass: PostgresAssertionReplayRepository },
     {
       provide: CLIENT_AUTH_METHOD_LIST,
-      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod) => [basic, post],
-      inject: [ClientSecretBasicMethod, ClientSecretPostMethod],
+      useFactory: (basic: ClientSecretBasicMethod, post: ClientSecretPostMethod, privateKeyJwt: PrivateKeyJwtMethod) => [
+        basic,
+        post,
+        privateKeyJwt,
+      ],
+      inject: [ClientSecretBasicMethod, ClientSecretPostMethod, PrivateKeyJwtMethod],
     },
     ClientAuthenticator,
     FailedAuthThrottle,

@@ -150,9 +150,9 @@ export class ClientAuthenticator {
   private async check(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
     const { clientId } = presented;
     const onFile = clientId ? await this.clients.findWithSecretHash(clientId) : undefined;
-    const valid = await method.verify(presented, onFile, request);
+    const verified = await method.verify(presented, onFile, request);
     if (!onFile) return this.fail(method.name, clientId, 'unknown client');
-    if (!valid) return this.fail(method.name, clientId, 'wrong credentials');
+    if (verified !== true) return this.fail(method.name, clientId, verified ? verified.reason : 'wrong credentials');
     const { client } = onFile;
     if (!client.enabled) return this.fail(method.name, clientId, 'client disabled');
     if (!client.authMethods.includes(method.name)) return this.fail(method.name, clientId, `${method.name} not allowed for this client`);

@@ -19,13 +19,27 @@ export abstract class ClientSecretMethod implements ClientAuthMethod {
     private readonly cache: SecretVerificationCache,
   ) {}
 
+  /**
+   * True when `secret` is the client's current secret or, during a `rotate-secret --grace`
+   * period, its previous one (two live secrets). A client without a secret (private_key_jwt
+   * only) costs a dummy check, like an unknown id.
+   */
   async verify({ credential: secret }: PresentedCredentials, onFile: ClientOnFile | undefined): Promise<boolean> {
-    if (!onFile) return this.hasher.verifyDummy(secret); // unknown ids cost what wrong secrets cost
-    const { client, secretHash } = onFile;
+    // Unknown ids and secret-less clients cost what wrong secrets cost.
+    if (!onFile?.secretHash) return this.hasher.verifyDummy(secret);
+    const { client, secretHash, previousSecretHash, previousSecretExpiresAt } = onFile;
     if (this.cache.isVerified(client.clientId, secret, client.secretVersion)) return true;
-    const valid = await this.hasher.verify(secretHash, secret);
-    if (valid) this.cache.remember(client.clientId, secret, client.secretVersion, client);
-    return valid;
+    if (await this.hasher.verify(secretHash, secret)) {
+      this.cache.remember(client.clientId, secret, client.secretVersion, client);
+      return true;
+    }
+    // The previous hash is checked only when the current one fails (a new secret costs one
+    // check), and its cached verification ends with the grace period, not after the cache TTL.
+    if (previousSecretHash && (await this.hasher.verify(previousSecretHash, secret))) {
+      this.cache.remember(client.clientId, secret, client.secretVersion, client, previousSecretExpiresAt?.getTime() ?? Date.now());
+      return true;
+    }
+    return false;
   }
 
   recentlyVerified({ clientId, credential }: PresentedCredentials): RegisteredClient | undefined {

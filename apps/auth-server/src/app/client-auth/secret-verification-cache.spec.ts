@@ -43,4 +43,12 @@ describe('SecretVerificationCache (docs/adr/0001)', () => {
     expect(keys.join()).not.toContain('super-secret');
     expect(keys.join()).not.toContain('client');
   });
+
+  it('ends an entry at its deadline when one is given (a previous secret during a grace period)', async () => {
+    const c = cache();
+    c.remember('a', 'old', 1, undefined, Date.now() + 200);
+    expect(c.isVerified('a', 'old', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.isVerified('a', 'old', 1)).toBe(false);
+  });
 });

@@ -41,11 +41,14 @@ export class SecretVerificationCache {
   private readonly hmacKey = randomBytes(32);
   private readonly cache: LRUCache<string, VerifiedSecret>;
 
+  private readonly ttlMs: number;
+
   constructor(
     @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
     @Optional() @Inject(CACHE_EVENTS) events?: CacheEvents,
   ) {
-    this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: config.SECRET_CACHE_TTL_SECONDS * 1000 });
+    this.ttlMs = config.SECRET_CACHE_TTL_SECONDS * 1000;
+    this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: this.ttlMs });
     // A rotation or disable in another process drops that client's entries here at once (ADR
     // 0011); correctness never depended on it (the version check above), memory hygiene does.
     events?.subscribe((event) => {
@@ -77,9 +80,14 @@ export class SecretVerificationCache {
     return entry.client.secretVersion === entry.secretVersion ? entry.client : undefined;
   }
 
-  remember(clientId: string, secret: string, secretVersion: number, client?: RegisteredClient): void {
+  /**
+   * `untilMs` (epoch ms) caps the entry's life below the TTL: a secret that is valid only until
+   * a deadline (the previous secret during a `rotate-secret --grace`) must not outlive it here.
+   */
+  remember(clientId: string, secret: string, secretVersion: number, client?: RegisteredClient, untilMs?: number): void {
     const key = this.keyFor(clientId, secret);
-    this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client });
+    const ttl = untilMs === undefined ? undefined : Math.max(1, Math.min(this.ttlMs, untilMs - Date.now()));
+    this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client }, ttl === undefined ? undefined : { ttl });
   }
 
   /** Drops every entry of a client (its secret was rotated or it was disabled in this process). */

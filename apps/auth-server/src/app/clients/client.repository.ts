@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isStorableText } from '@playground/database';
 import { ClientEntity } from '../persistence/entities';
-import type { ClientAuthMethodName, NewClient, RegisteredClient, TokenFormatName } from './client';
+import type { SigningAlg } from '../keys/signing-algorithms';
+import type { ClientAuthMethodName, NewClient, PublicJwkSet, RegisteredClient, TokenFormatName } from './client';
 import type { ClientRepository } from './client.repository.port';
 
 /** The `clients` table (TypeORM adapter of ClientRepository). */
@@ -14,7 +16,13 @@ export class TypeOrmClientRepository implements ClientRepository {
   async findWithSecretHash(clientId: string) {
     if (!isStorableText(clientId)) return undefined; // a NUL byte or the like names no client
     const row = await this.clients.findOneBy({ clientId });
-    return row ? { client: toClient(row), secretHash: row.secretHash } : undefined;
+    if (!row) return undefined;
+    const graceOpen = row.previousSecretHash && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now();
+    return {
+      client: toClient(row),
+      secretHash: row.secretHash,
+      ...(graceOpen ? { previousSecretHash: row.previousSecretHash as string, previousSecretExpiresAt: row.previousSecretExpiresAt as Date } : {}),
+    };
   }
 
   async find(clientId: string) {
@@ -27,22 +35,39 @@ export class TypeOrmClientRepository implements ClientRepository {
     return (await this.clients.find({ order: { clientId: 'ASC' } })).map(toClient);
   }
 
-  async insertIfAbsent(client: NewClient, secretHash: string) {
+  async insertIfAbsent(client: NewClient, secretHash: string | null) {
     const result = await this.clients
       .createQueryBuilder()
       .insert()
-      .values({ ...client, seeded: client.seeded ?? false, secretHash })
+      // jsonb `jwks` holds free-form JWK members, which TypeORM's deep-partial type cannot express.
+      .values({ ...client, seeded: client.seeded ?? false, secretHash } as QueryDeepPartialEntity<ClientEntity>)
       .orIgnore()
       .returning('client_id')
       .execute();
     return (result.raw as unknown[]).length > 0;
   }
 
-  async replaceSecret(clientId: string, secretHash: string) {
+  async replaceSecret(clientId: string, secretHash: string, graceUntil?: Date) {
     const result = await this.clients
       .createQueryBuilder()
       .update()
-      .set({ secretHash, secretVersion: () => 'secret_version + 1' })
+      .set({
+        secretHash,
+        secretVersion: () => 'secret_version + 1',
+        // The hash being replaced, read by the same UPDATE: no window where neither works.
+        previousSecretHash: graceUntil ? () => 'secret_hash' : null,
+        previousSecretExpiresAt: graceUntil ?? null,
+      })
+      .where('client_id = :clientId', { clientId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async replaceKeys(clientId: string, keys: { jwks: PublicJwkSet | null; jwksUri: string | null }) {
+    const result = await this.clients
+      .createQueryBuilder()
+      .update()
+      .set({ jwks: keys.jwks, jwksUri: keys.jwksUri, secretVersion: () => 'secret_version + 1' } as QueryDeepPartialEntity<ClientEntity>)
       .where('client_id = :clientId', { clientId })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -68,6 +93,9 @@ function toClient(row: ClientEntity): RegisteredClient {
     scopes: row.scopes,
     mayIntrospect: row.mayIntrospect,
     tokenLifetimeSeconds: row.tokenLifetimeSeconds,
+    tokenSigningAlg: row.tokenSigningAlg as SigningAlg,
+    jwks: row.jwks,
+    jwksUri: row.jwksUri,
     enabled: row.enabled,
     secretVersion: row.secretVersion,
     seeded: row.seeded,

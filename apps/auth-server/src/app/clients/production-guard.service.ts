@@ -4,7 +4,8 @@ import { ClientSeeder } from './client-seeder.service';
 
 /**
  * In production (`NODE_ENV=production`) the server refuses to start while a seeded client still
- * accepts the secret published in the README: anyone could mint tokens with it.
+ * accepts the secret published in the README, or the key pair published in docs/keys: anyone
+ * could mint tokens with it. (The published key-encryption key is refused by the config schema.)
  */
 @Injectable()
 export class ProductionSecretsGuard implements OnApplicationBootstrap {
@@ -19,7 +20,8 @@ export class ProductionSecretsGuard implements OnApplicationBootstrap {
     if (weak.length) {
       throw new Error(
         `refusing to start in production: the seeded client(s) ${weak.join(', ')} still accept the playground's ` +
-          `published dev-default secret. Rotate them (npm run clients -- rotate-secret <client_id>) or disable them ` +
+          `published dev-default secret or key. Rotate them (npm run clients -- rotate-secret <client_id>; for ` +
+          `service-client-pkjwt: set-keys service-client-pkjwt --jwks <file>) or disable them ` +
           `(npm run clients -- disable <client_id>), and set ARCHIVAL_CLIENT_SECRET before the first start.`,
       );
     }

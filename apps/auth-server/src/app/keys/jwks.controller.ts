@@ -10,8 +10,8 @@ export class JwksController {
   @Get()
   // Resource servers refetch on an unknown kid; a short cache keeps rotations visible quickly.
   @Header('cache-control', 'public, max-age=60')
-  @ApiOperation({ summary: 'RFC 7517 JWK Set: public RSA keys that verify JWT access tokens' })
-  @ApiOkResponse({ description: '{"keys":[{"kty","kid","use","alg","n","e"}]}' })
+  @ApiOperation({ summary: 'RFC 7517 JWK Set: the public keys (RSA, EC P-256, Ed25519) that verify JWT access tokens' })
+  @ApiOkResponse({ description: '{"keys":[{"kty","kid","use","alg", and n,e (RSA) | crv,x,y (EC) | crv,x (OKP)}]}' })
   jwks(): Promise<{ keys: PublicJwk[] }> {
     return this.keys.jwks();
   }

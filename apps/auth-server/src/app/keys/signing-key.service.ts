@@ -1,164 +1,196 @@
-import { createPrivateKey, createPublicKey, generateKeyPair as generateKeyPairCb, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { AuditService } from '../audit/audit.service';
 import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
+import { KeyEncryption } from './key-encryption';
+import {
+  DEFAULT_SIGNING_ALG,
+  generateSigningKeyPair,
+  isSigningAlg,
+  publicJwkOf,
+  SIGNING_ALGS,
+  type SigningAlg,
+} from './signing-algorithms';
 import { SIGNING_KEY_REPOSITORY, type SigningKeyRepository, type StoredSigningKey } from './signing-key.repository.port';
-
-const generateKeyPair = promisify(generateKeyPairCb);
-
-export const SIGNING_ALG = 'RS256';
-/** RSA modulus size: the floor RFC 7518 §3.3 sets for RS256 (NIST: fine through 2030). */
-const RSA_BITS = 2048;
 
 export interface ActiveSigningKey {
   kid: string;
+  alg: SigningAlg;
   privateKey: KeyObject;
 }
 
-/** A published key of the JWKS (RFC 7517): public RSA parameters only. */
+/**
+ * A published key of the JWKS (RFC 7517 §4): `kty`, `kid`, `use`, `alg` and the public members
+ * of its type — `n`, `e` for RSA; `crv`, `x`, `y` for EC; `crv`, `x` for OKP (RFC 8037).
+ */
 export interface PublicJwk {
   kty: string;
   kid: string;
   use: 'sig';
   alg: string;
-  n: string;
-  e: string;
+  [member: string]: string;
 }
 
 /**
- * The RSA keys that sign JWT access tokens: generated on first start, kept in Postgres
- * (see SigningKeyEntity for why a database is a playground trade-off), rotatable. A rotation
- * retires the active key rather than deleting it, and the JWKS keeps publishing a retired key
- * for as long as any token signed with it has not expired.
+ * The keys that sign JWT access tokens, one active key per algorithm (RS256, PS256, ES256,
+ * EdDSA; see signing-algorithms.ts): generated on first start, kept in Postgres sealed under the
+ * key-encryption key (KeyEncryption), rotatable. A rotation retires the active key rather than
+ * deleting it, and the JWKS keeps publishing a retired key for as long as any token signed with
+ * it has not expired.
  */
 @Injectable()
 export class SigningKeyService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeyService.name);
-  private active?: { key: ActiveSigningKey; loadedAt: number; nextCheckAt: number };
-  private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly active = new Map<SigningAlg, { key: ActiveSigningKey; loadedAt: number; nextCheckAt: number }>();
+  private readonly publicKeys = new Map<string, { key: KeyObject; alg: SigningAlg }>();
 
   constructor(
     @Inject(SIGNING_KEY_REPOSITORY) private readonly keys: SigningKeyRepository,
     private readonly audit: AuditService,
+    private readonly encryption: KeyEncryption,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
     @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
   ) {
     // A rotation in another process (or the CLI) reaches this one at once rather than after
-    // SIGNING_KEY_REFRESH_SECONDS (ADR 0011); the refresh stays as the bound if an event is lost.
+    // SIGNING_KEY_REFRESH_SECONDS: every algorithm's active (and waiting) key is re-read before
+    // the next signature (ADR 0011). The refresh stays as the bound if an event is lost.
     events?.subscribe((event) => {
-      if (event.kind !== 'client') this.active = undefined;
+      if (event.kind !== 'client') this.active.clear();
     });
   }
 
   async onModuleInit(): Promise<void> {
-    await this.activeKey();
+    await this.sealClearTextKeys();
+    for (const alg of SIGNING_ALGS) await this.activeKey(alg);
   }
 
   /**
-   * The key to sign with. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation done by
-   * the CLI reaches running servers; until then they sign with the retired key, which stays
-   * published because its tokens are recorded with its kid. A pre-published `next` key is
+   * The key to sign with for `alg`. Re-read every SIGNING_KEY_REFRESH_SECONDS so that a rotation
+   * done by the CLI reaches running servers; until then they sign with the retired key, which
+   * stays published because its tokens are recorded with its kid. A pre-published `next` key is
    * promoted by the first server that reads it after its `activates_at` (database time), and
    * every server re-reads at that moment, so all switch together.
    */
-  async activeKey(): Promise<ActiveSigningKey> {
+  async activeKey(alg: SigningAlg = DEFAULT_SIGNING_ALG): Promise<ActiveSigningKey> {
     const now = Date.now();
-    if (this.active && now - this.active.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000 && now < this.active.nextCheckAt) {
-      return this.active.key;
+    const cached = this.active.get(alg);
+    if (cached && now - cached.loadedAt < this.config.SIGNING_KEY_REFRESH_SECONDS * 1000 && now < cached.nextCheckAt) {
+      return cached.key;
     }
-    let { active: row, next } = await this.keys.activeAndNext();
+    let { active: row, next } = await this.keys.activeAndNext(alg);
     if (next?.msUntilActive === 0) {
       for (const kid of await this.keys.promoteDue()) this.logger.log(`pre-published signing key ${kid} is now active`);
-      ({ active: row, next } = await this.keys.activeAndNext());
+      ({ active: row, next } = await this.keys.activeAndNext(alg));
     }
     if (!row) {
-      await this.insertNewKey();
-      row = await this.keys.findActive();
-      if (!row) throw new Error('no active signing key after inserting one');
+      await this.insertNewKey(alg);
+      row = await this.keys.findActive(alg);
+      if (!row) throw new Error(`no active ${alg} signing key after inserting one`);
     }
-    const key = { kid: row.kid, privateKey: createPrivateKey(row.privateKeyPem) };
+    const key = { kid: row.kid, alg, privateKey: createPrivateKey(this.privatePem(row)) };
     // A promotion another server holds the lock for is re-checked a second later, not per request.
     const nextCheckAt = next ? now + Math.max(next.msUntilActive, 1000 * Number(next.msUntilActive === 0)) : Infinity;
-    this.active = { key, loadedAt: now, nextCheckAt };
+    this.active.set(alg, { key, loadedAt: now, nextCheckAt });
     return key;
   }
 
-  /** Public key of any key this server ever published (active or retired), by kid. */
-  async publicKey(kid: string): Promise<KeyObject | undefined> {
+  /** Public key and algorithm of any key this server ever published (active or retired), by kid. */
+  async publicKey(kid: string): Promise<{ key: KeyObject; alg: SigningAlg } | undefined> {
     const cached = this.publicKeys.get(kid);
     if (cached) return cached;
     const row = await this.keys.findByKid(kid);
-    if (!row) return undefined;
-    const key = createPublicKey({ key: row.publicJwk, format: 'jwk' });
-    this.publicKeys.set(kid, key);
-    return key;
+    if (!row || !isSigningAlg(row.alg)) return undefined;
+    const found = { key: createPublicKey({ key: row.publicJwk, format: 'jwk' }), alg: row.alg };
+    this.publicKeys.set(kid, found);
+    return found;
   }
 
   /**
-   * RFC 7517 JWK Set: the active key, the pre-published next key, and every retired key that
+   * RFC 7517 JWK Set: every active key, every pre-published next key, and every retired key that
    * still has unexpired tokens.
    */
   async jwks(now = Math.floor(Date.now() / 1000)): Promise<{ keys: PublicJwk[] }> {
     const rows = await this.keys.published(now);
     return {
-      keys: rows.map((row) => ({
-        kty: row.publicJwk['kty'],
-        kid: row.kid,
-        use: 'sig',
-        alg: row.alg,
-        n: row.publicJwk['n'],
-        e: row.publicJwk['e'],
-      })),
+      keys: rows.map((row) => ({ ...publicJwkOf(row.publicJwk), kty: row.publicJwk['kty'], kid: row.kid, use: 'sig', alg: row.alg })),
     };
   }
 
   /**
-   * Rollover (docs/contract.md, "Tokens"). By default the new key is published at once
-   * as `next` and signs only after SIGNING_KEY_PREPUBLISH_SECONDS, so no resource server meets
-   * an unknown kid; throws if a key is already waiting. `now: true` (key compromise) activates a
-   * new key at once and drops any waiting one: resource servers whose JWKS cache predates it
-   * refuse its tokens until they refetch (an unknown kid triggers that, once per cooldown).
+   * Rollover (docs/contract.md, "Tokens"), for each algorithm (or only `options.alg`). By default
+   * the new key is published at once as `next` and signs only after
+   * SIGNING_KEY_PREPUBLISH_SECONDS, so no resource server meets an unknown kid; throws if a key of
+   * that algorithm is already waiting. `now: true` (key compromise) activates a new key at once
+   * and drops any waiting one: resource servers whose JWKS cache predates it refuse its tokens
+   * until they refetch (an unknown kid triggers that, once per cooldown).
    */
-  async rotate(options: { now?: boolean } = {}): Promise<{ retired?: string; active: string; activatesAt?: Date }> {
-    const material = await this.generate();
+  async rotate(
+    options: { alg?: SigningAlg; now?: boolean } = {},
+  ): Promise<Array<{ alg: SigningAlg; retired?: string; active: string; activatesAt?: Date }>> {
     const wait = options.now ? 0 : this.config.SIGNING_KEY_PREPUBLISH_SECONDS;
-    if (wait > 0) {
-      const { current, activatesAt } = await this.keys.prepublish(material, wait);
-      this.active = undefined;
-      // Every server re-reads now, so each learns when the waiting key activates (ADR 0011).
-      await this.events?.publish({ kind: 'signing-key' });
-      await this.audit.record('signing_key_rotated', null, { retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
-      this.logger.log(`signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
-      return { retired: current, active: material.kid, activatesAt };
+    const rotated = [];
+    for (const alg of options.alg ? [options.alg] : SIGNING_ALGS) {
+      const material = await this.generate(alg);
+      if (wait > 0) {
+        const { current, activatesAt } = await this.keys.prepublish(material, wait);
+        this.active.delete(alg);
+        await this.audit.record('signing_key_rotated', null, { alg, retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
+        this.logger.log(`${alg} signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
+        rotated.push({ alg, retired: current, active: material.kid, activatesAt });
+        continue;
+      }
+      const retired = await this.keys.rotateTo(material);
+      this.active.delete(alg);
+      await this.audit.record('signing_key_rotated', null, { alg, retired, active: material.kid, activatesAt: 'now' });
+      this.logger.log(`${alg} signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
+      rotated.push({ alg, retired, active: material.kid });
     }
-    const retired = await this.keys.rotateTo(material);
-    this.active = undefined;
+    // Every server re-reads now: the new active key, or when the waiting one activates (ADR 0011).
     await this.events?.publish({ kind: 'signing-key' });
-    await this.audit.record('signing_key_rotated', null, { retired, active: material.kid, activatesAt: 'now' });
-    this.logger.log(`signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
-    return { retired, active: material.kid };
+    return rotated;
   }
 
-  private async insertNewKey(): Promise<void> {
-    const material = await this.generate();
-    // Two processes starting on an empty database race here; the partial unique index on the
-    // active status lets exactly one win, and the loser reads the winner's key.
+  /**
+   * Re-seals every signing key under the current key-encryption key, for a KEK rotation: set the
+   * new SIGNING_KEY_ENCRYPTION_KEY with the old one in SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS, run
+   * this (the CLI's `rotate-key-encryption-key`), then drop the old one. Returns how many rows changed.
+   */
+  resealAll(): Promise<number> {
+    return this.keys.resealAll((row) =>
+      row.privateKeyEncrypted && !row.privateKeyPem && !this.encryption.isStale(row.privateKeyEncrypted)
+        ? undefined
+        : this.encryption.seal(this.privatePem(row), row.kid),
+    );
+  }
+
+  /** Rows written before keys were encrypted at rest hold a clear PEM: seal them now. */
+  private async sealClearTextKeys(): Promise<void> {
+    if (!(await this.keys.countClearText())) return;
+    const sealed = await this.resealAll();
+    this.logger.log(`sealed ${sealed} clear-text signing key(s) under the key-encryption key`);
+  }
+
+  private privatePem(row: StoredSigningKey): string {
+    if (row.privateKeyEncrypted) return this.encryption.open(row.privateKeyEncrypted, row.kid);
+    if (row.privateKeyPem) return row.privateKeyPem;
+    throw new Error(`signing key ${row.kid} has no private key`);
+  }
+
+  private async insertNewKey(alg: SigningAlg): Promise<void> {
+    const material = await this.generate(alg);
+    // Two processes starting on an empty database race here; the partial unique index on
+    // (alg) WHERE active lets exactly one win, and the loser reads the winner's key.
     await this.keys.insertActiveIfNone(material);
-    this.logger.log(`generated signing key ${material.kid}`);
+    this.logger.log(`generated ${alg} signing key ${material.kid}`);
   }
 
-  private async generate(): Promise<StoredSigningKey> {
-    const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const publicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e) };
-    return {
-      kid: await calculateJwkThumbprint(publicJwk, 'sha256'),
-      alg: SIGNING_ALG,
-      publicJwk,
-      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    };
+  private async generate(alg: SigningAlg): Promise<StoredSigningKey> {
+    const { publicKey, privateKey } = await generateSigningKeyPair(alg);
+    const publicJwk = publicJwkOf(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256');
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    return { kid, alg, publicJwk, privateKeyEncrypted: this.encryption.seal(pem, kid) };
   }
 }

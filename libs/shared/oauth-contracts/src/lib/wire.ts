@@ -52,9 +52,18 @@ export interface AuthorizationServerMetadata {
   response_types_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  /** JWS algorithms accepted for private_key_jwt client assertions (RFC 8414 §2). */
+  token_endpoint_auth_signing_alg_values_supported?: string[];
   scopes_supported: string[];
   introspection_endpoint_auth_methods_supported: string[];
+  introspection_endpoint_auth_signing_alg_values_supported?: string[];
   revocation_endpoint_auth_methods_supported: string[];
+  revocation_endpoint_auth_signing_alg_values_supported?: string[];
+  /**
+   * JWS algorithms of the JWT access tokens (RFC 9068) this server issues — a playground
+   * extension (RFC 8414 §2 allows them): resource servers accept exactly these.
+   */
+  access_token_signing_alg_values_supported?: string[];
   [extension: string]: unknown;
 }
 

@@ -52,6 +52,10 @@ export interface FakeAuthServer {
   /** Stops listening (connections dropped); `start()` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** What metadata announces as `access_token_signing_alg_values_supported` (absent when undefined). */
+  accessTokenAlgs?: string[];
+  /** More public keys for the JWKS (tokens signed with other algorithms). */
+  extraKeys: JWK[];
   /** Make introspection slow (ms) or fail. */
   introspectionDelayMs: number;
   down: boolean;
@@ -94,6 +98,7 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     },
     onResource: () => ({ status: 200, body: { ok: true } }),
     introspectionDelayMs: 0,
+    extraKeys: [],
     down: false,
     async jwt(claims = {}, header = {}) {
       const now = Math.floor(Date.now() / 1000);
@@ -168,6 +173,7 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
         introspection_endpoint: `${fake.issuer}/oauth2/introspect`,
         token_endpoint: `${fake.issuer}/oauth2/token`,
         grant_types_supported: ['client_credentials'],
+        ...(fake.accessTokenAlgs ? { access_token_signing_alg_values_supported: fake.accessTokenAlgs } : {}),
       });
     }
     if (path === '/oauth2/token' && req.method === 'POST') {
@@ -176,7 +182,7 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     }
     if (path === '/oauth2/jwks') {
       fake.calls.jwks++;
-      return send(200, { keys: [publicJwk] });
+      return send(200, { keys: [publicJwk, ...fake.extraKeys] });
     }
     const expectedAuth = `Basic ${Buffer.from('service-client-jwt:service-client-jwt-secret').toString('base64')}`;
     if (path === '/oauth2/introspect' && req.method === 'POST') {

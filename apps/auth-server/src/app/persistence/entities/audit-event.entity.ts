@@ -6,6 +6,7 @@ export type AuditEventType =
   | 'client_auth_failed'
   | 'client_created'
   | 'client_secret_rotated'
+  | 'client_keys_replaced'
   | 'client_disabled'
   | 'signing_key_rotated';
 

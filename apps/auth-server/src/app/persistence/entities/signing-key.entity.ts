@@ -11,17 +11,24 @@ export class SigningKeyEntity {
   @Column({ type: 'text' })
   alg!: string;
 
-  /** The public JWK (kty, n, e) as published in the JWKS. */
+  /** The public members of the JWK (kty and n, e / crv, x, y / crv, x) as published in the JWKS. */
   @Column({ name: 'public_jwk', type: 'jsonb' })
   publicJwk!: Record<string, string>;
 
   /**
-   * PKCS#8 PEM of the private key, in the database. A playground trade-off: a real deployment
-   * keeps signing keys in a KMS/HSM and only ever asks it to sign, so a database dump cannot
-   * mint tokens.
+   * Legacy: a clear-text PKCS#8 PEM written before keys were encrypted at rest. The server
+   * encrypts such a row at start and nulls this column (see KeyEncryption).
    */
-  @Column({ name: 'private_key_pem', type: 'text' })
-  privateKeyPem!: string;
+  @Column({ name: 'private_key_pem', type: 'text', nullable: true })
+  privateKeyPem!: string | null;
+
+  /**
+   * The PKCS#8 PEM of the private key sealed with AES-256-GCM under the key-encryption key
+   * (`SIGNING_KEY_ENCRYPTION_KEY`), so a database dump alone cannot mint tokens. A real
+   * deployment goes further and keeps signing keys in a KMS/HSM that only ever signs.
+   */
+  @Column({ name: 'private_key_encrypted', type: 'text', nullable: true })
+  privateKeyEncrypted!: string | null;
 
   @Column({ type: 'text' })
   status!: SigningKeyStatus;

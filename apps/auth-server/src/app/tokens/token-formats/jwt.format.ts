@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { jwtVerify, SignJWT } from 'jose';
 import type { AccessTokenClaims } from '@playground/oauth-contracts';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../../config';
-import { SIGNING_ALG, SigningKeyService } from '../../keys/signing-key.service';
+import { SIGNING_ALGS } from '../../keys/signing-algorithms';
+import { SigningKeyService } from '../../keys/signing-key.service';
 import type { GeneratedToken, IssueContext, TokenFormat, TokenLookup } from '../token-format';
 
 /** RFC 9068 §2.1: the media type of JWT access tokens, in the `typ` header. */
@@ -10,7 +11,8 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
- * Self-contained tokens per RFC 9068, RS256 with the active key. The JWT itself is not stored;
+ * Self-contained tokens per RFC 9068, signed with the active key of the client's algorithm
+ * (RS256 unless registered with `--alg PS256|ES256|EdDSA`). The JWT itself is not stored;
  * its `jti` is, so it can be introspected and revoked like any other token. `aud` is the client
  * itself, matching introspection's `aud: [client_id]`.
  */
@@ -24,10 +26,10 @@ export class JwtTokenFormat implements TokenFormat {
   ) {}
 
   async generate({ client, scope, jti, iat, exp }: IssueContext): Promise<GeneratedToken> {
-    const { kid, privateKey } = await this.keys.activeKey();
+    const { kid, alg, privateKey } = await this.keys.activeKey(client.tokenSigningAlg);
     const claims: Pick<AccessTokenClaims, 'client_id' | 'scope'> = { client_id: client.clientId, scope };
     const accessToken = await new SignJWT(claims)
-      .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid })
+      .setProtectedHeader({ alg, typ: ACCESS_TOKEN_TYP, kid })
       .setIssuer(this.config.ISSUER)
       .setSubject(client.clientId)
       .setAudience(client.clientId)
@@ -45,12 +47,13 @@ export class JwtTokenFormat implements TokenFormat {
     try {
       const { payload } = await jwtVerify(
         token,
-        async ({ kid }) => {
-          const key = kid ? await this.keys.publicKey(kid) : undefined;
-          if (!key) throw new Error('unknown kid');
-          return key;
+        async ({ kid, alg }) => {
+          const found = kid ? await this.keys.publicKey(kid) : undefined;
+          // A key signs with its one algorithm only: an RS256 key's token relabelled PS256 is not ours.
+          if (!found || found.alg !== alg) throw new Error('unknown kid');
+          return found.key;
         },
-        { issuer: this.config.ISSUER, algorithms: [SIGNING_ALG], typ: ACCESS_TOKEN_TYP },
+        { issuer: this.config.ISSUER, algorithms: [...SIGNING_ALGS], typ: ACCESS_TOKEN_TYP },
       );
       return typeof payload.jti === 'string' ? { jti: payload.jti } : undefined;
     } catch {

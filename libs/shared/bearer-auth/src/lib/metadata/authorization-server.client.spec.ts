@@ -1,5 +1,5 @@
 import { resolveOptions, type FetchLike } from '../bearer-auth.options';
-import { AuthorizationServerClient, AuthServerUnavailableError } from './authorization-server.client';
+import { accessTokenAlgorithms, AuthorizationServerClient, AuthServerUnavailableError } from './authorization-server.client';
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -26,7 +26,16 @@ describe('AuthorizationServerClient (RFC 8414 discovery, client_secret_basic)', 
       jwksUri: 'http://auth-server:8085/ms-auth-server/oauth2/jwks',
       introspectionEndpoint: 'http://auth-server:8085/ms-auth-server/oauth2/introspect',
       revocationsFeed: 'http://auth-server:8085/ms-auth-server/oauth2/revocations',
+      accessTokenAlgs: ['RS256'],
     });
+  });
+
+  it('takes the access-token algorithms from the metadata, asymmetric ones only, RS256 when none is announced', () => {
+    expect(accessTokenAlgorithms(['RS256', 'PS256', 'ES256', 'EdDSA'])).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA']);
+    expect(accessTokenAlgorithms(['none', 'HS256', 'ES256'])).toEqual(['ES256']);
+    expect(accessTokenAlgorithms(['none', 'HS256'])).toEqual(['RS256']);
+    expect(accessTokenAlgorithms(undefined)).toEqual(['RS256']);
+    expect(accessTokenAlgorithms('ES256')).toEqual(['RS256']);
   });
 
   it('introspects with client_secret_basic, id and secret form-urlencoded first (RFC 6749 §2.3.1)', async () => {

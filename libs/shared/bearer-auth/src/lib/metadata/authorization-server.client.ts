@@ -9,6 +9,25 @@ export interface DiscoveredEndpoints {
   introspectionEndpoint: string;
   /** `<authServerUrl>/oauth2/revocations` — the playground's revocations feed (ADR 0003). */
   revocationsFeed: string;
+  /**
+   * The JWS algorithms JWT access tokens may carry: exactly what the metadata announces in
+   * `access_token_signing_alg_values_supported`, asymmetric ones only; RS256 when it announces none.
+   */
+  accessTokenAlgs: string[];
+}
+
+/**
+ * Algorithms a resource server may ever accept, whatever metadata says: public-key signatures
+ * only, so `none` and HMAC (verifiable with a public key as the secret) can never be switched on.
+ */
+const ASYMMETRIC_ALGS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+/** RFC 9068's default, and what a server that announces nothing signs with. */
+const DEFAULT_ACCESS_TOKEN_ALGS = ['RS256'];
+
+/** The announced access-token algorithms, filtered to asymmetric ones (see ASYMMETRIC_ALGS). */
+export function accessTokenAlgorithms(announced: unknown): string[] {
+  const algs = Array.isArray(announced) ? announced.filter((alg): alg is string => typeof alg === 'string' && ASYMMETRIC_ALGS.has(alg)) : [];
+  return algs.length ? algs : DEFAULT_ACCESS_TOKEN_ALGS;
 }
 
 export interface RevocationsPage {
@@ -103,6 +122,7 @@ export class AuthorizationServerClient {
       jwksUri: this.viaConfiguredBase(jwks_uri, issuer),
       introspectionEndpoint: this.viaConfiguredBase(introspection_endpoint, issuer),
       revocationsFeed: `${base}/oauth2/revocations`,
+      accessTokenAlgs: accessTokenAlgorithms(metadata.access_token_signing_alg_values_supported),
     };
   }
 

@@ -81,6 +81,35 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
     }
   });
 
+  describe('accepts exactly the algorithms the metadata announces', () => {
+    const fresh = () => {
+      const options = resolveOptions({ authServerUrl: fake.issuer, mode: 'jwt' });
+      return new JwtTokenVerifier(options, new AuthorizationServerClient(options));
+    };
+    afterEach(() => {
+      fake.accessTokenAlgs = undefined;
+      fake.extraKeys = [];
+    });
+
+    it.each(['PS256', 'ES256', 'EdDSA'] as const)('%s: accepted once announced, refused while only RS256 is', async (alg) => {
+      const pair = await generateKeyPair(alg, { extractable: true });
+      fake.extraKeys = [{ ...(await exportJWK(pair.publicKey)), kid: `extra-${alg}`, use: 'sig', alg }];
+      const token = await new SignJWT(claims()).setProtectedHeader({ alg, typ: 'at+jwt', kid: `extra-${alg}` }).sign(pair.privateKey);
+      await expectInvalidToken(fresh().verify(token)); // metadata announces nothing: RS256 only
+      fake.accessTokenAlgs = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+      await expect(fresh().verify(token)).resolves.toMatchObject({ clientId: 'service-client-jwt', validatedBy: 'jwt' });
+      fake.accessTokenAlgs = ['RS256'];
+      await expectInvalidToken(fresh().verify(token));
+    });
+
+    it('never accepts HS256, even when the metadata announces it', async () => {
+      fake.accessTokenAlgs = ['HS256', 'RS256'];
+      const pem = await exportSPKI((await importJWK(fake.publicJwk, 'RS256', { extractable: true })) as CryptoKey);
+      const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: fake.kid }).sign(new TextEncoder().encode(pem));
+      await expectInvalidToken(fresh().verify(token));
+    });
+  });
+
   it('refuses RS256 from a foreign key under the right kid', async () => {
     const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: fake.kid }).sign(attacker.privateKey);
     await expectInvalidToken(verifier.verify(token));

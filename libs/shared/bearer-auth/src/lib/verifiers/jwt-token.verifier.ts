@@ -14,8 +14,10 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  * Local verification of RFC 9068 JWT access tokens against the authorization server's JWKS.
  *
  * Security decisions, each closing a known forgery:
- * - `algorithms: ['RS256']` only: `alg: none` and HS256-signed-with-the-public-key are refused
- *   before any key is looked at.
+ * - `algorithms`: exactly those the authorization server's metadata announces
+ *   (`access_token_signing_alg_values_supported`: RS256, PS256, ES256, EdDSA here), asymmetric
+ *   ones only whatever it says, RS256 if it says nothing: `alg: none` and
+ *   HS256-signed-with-the-public-key are refused before any key is looked at.
  * - Keys come only from the JWKS at the discovered `jwks_uri`. The token's own `jwk`, `jku`,
  *   `x5u` and `x5c` headers are never consulted (jose only uses them with `EmbeddedJWK`,
  *   which is not used here), so an attacker cannot bring their own key.
@@ -58,9 +60,10 @@ export class JwtTokenVerifier implements TokenVerifier {
 
   private async verifySignatureAndClaims(token: string): Promise<AuthenticatedClient> {
     let issuer: string;
+    let algorithms: string[];
     let keys: KeySource;
     try {
-      ({ issuer } = await this.authServer.discover());
+      ({ issuer, accessTokenAlgs: algorithms } = await this.authServer.discover());
       keys = await this.keySource();
     } catch (error) {
       throw unavailable(error);
@@ -68,7 +71,7 @@ export class JwtTokenVerifier implements TokenVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
-        algorithms: ['RS256'],
+        algorithms,
         typ: 'at+jwt',
         issuer,
         clockTolerance: this.options.jwt.clockToleranceSeconds,
