@@ -150,6 +150,7 @@ async function main() {
     const tokenBody = 'grant_type=client_credentials&scope=country.read';
     const { clients, urls } = playground;
     const rows = [];
+    const tokenReferences = {};
     const run = (spec) => measure({ ...load, ...spec });
 
     // Token endpoint, client_secret_basic, per token format, against oidc-provider's in-memory endpoint.
@@ -161,6 +162,7 @@ async function main() {
         headers: { ...form, authorization: basic(`peer-${format}`, `peer-${format}-secret`) },
         body: tokenBody,
       });
+      tokenReferences[format] = reference;
       const ours = await run({
         title: `token endpoint (${format}, persisted)`,
         url: urls.token,
@@ -280,6 +282,48 @@ async function main() {
     if (resourceProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
     const bearerJwtRow = rows.find((row) => row.title === 'GET country, JWT (local verify)');
     rows.push({ ...dpopGet, reference: bearerJwtRow, ratio: dpopGet.rps / bearerJwtRow.rps });
+    // Two instances of auth-server and ms-system behind a round-robin front: the same
+    // cases, the same references. On 2 cores the replicas and the front share the CPUs the single
+    // instance had to itself: this shows what coherence and the extra hop cost, not more capacity.
+    const two = await playground.startTwoInstances();
+    for (const format of ['opaque', 'jwt']) {
+      const reference = tokenReferences[format];
+      const ours = await run({
+        title: `×2 behind front: token endpoint (${format}, persisted)`,
+        url: two.token,
+        method: 'POST',
+        headers: { ...form, authorization: basic(clients[format].id, clients[format].secret) },
+        body: tokenBody,
+      });
+      rows.push({ ...ours, reference, ratio: ours.rps / reference.rps, target: format === 'jwt' ? 1.2 : 1.0 });
+    }
+    const twoOpaque = await postForm(two.token, basic(clients.opaque.id, clients.opaque.secret), tokenBody);
+    const twoJwt = await postForm(two.token, basic(clients.jwt.id, clients.jwt.secret), tokenBody);
+    const twoIntro = await run({
+      title: '×2 behind front: introspection (opaque)',
+      url: two.introspect,
+      method: 'POST',
+      headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
+      body: `token=${twoOpaque.access_token}`,
+    });
+    rows.push({ ...twoIntro, reference: peerIntro, ratio: twoIntro.rps / peerIntro.rps, target: 1.0 });
+    // The front's own ceiling: bare Fastify behind the same kind of front (its own process).
+    const bareFrontPort = await freePort();
+    stops.push(
+      await startProcess('round-robin front (bare)', [join(root, 'bench/lib/round-robin-front.mjs'), String(bareFrontPort), `/ms-system=${barePort}`], {
+        readyUrl: `http://127.0.0.1:${bareFrontPort}/`,
+      }),
+    );
+    const bareBehindFront = await run({ title: '×2 behind front: bare Fastify behind the front (ceiling)', url: `http://127.0.0.1:${bareFrontPort}/ms-system/country/code/AUS` });
+    rows.push({ ...bareBehindFront, reference: bareRow, ratio: bareBehindFront.rps / bareRow.rps });
+    await assertSameBody(two.country, bareUrl, { authorization: `Bearer ${twoJwt.access_token}` });
+    for (const c of [
+      { title: '×2 behind front: GET country, JWT (local verify)', token: twoJwt.access_token, target: 0.6 },
+      { title: '×2 behind front: GET country, opaque (warm cache)', token: twoOpaque.access_token, target: 0.6 },
+    ]) {
+      const row = await run({ title: c.title, url: two.country, headers: { authorization: `Bearer ${c.token}` } });
+      rows.push({ ...row, reference: bareRow, ratio: row.rps / bareRow.rps, target: c.target });
+    }
 
     log('one archival run of every country…');
     const archival = await playground.archivalRun();

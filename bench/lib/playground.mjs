@@ -119,6 +119,39 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
       }
       return { status: run.status, error: run.error, countriesArchived: run.countriesArchived, wallMs: Math.round(performance.now() - started) };
     },
+    /**
+     * Two more auth-servers and two more ms-systems on the same database, behind one round-robin
+     * front (its own process, bench/lib/round-robin-front.mjs): the issuer and every URL are the
+     * front's, as behind a load balancer. Their processes join `processes` (stopped with the rest).
+     */
+    startTwoInstances: async () => {
+      const [front, a1, a2, m1, m2] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const frontAuth = `http://127.0.0.1:${front}/ms-auth-server`;
+      const frontProcess = await startProcess(
+        'round-robin front',
+        [join(root, 'bench/lib/round-robin-front.mjs'), String(front), `/ms-auth-server=${a1},${a2}`, `/ms-system=${m1},${m2}`],
+        { readyUrl: `http://127.0.0.1:${front}/` },
+      );
+      processes.push(frontProcess);
+      const authEnv = { ISSUER: frontAuth, ARCHIVAL_CLIENT_SECRET: archivalSecret };
+      for (const [i, port] of [a1, a2].entries()) {
+        await start(`auth-server #${i + 1} (×2)`, 'auth-server', { ...authEnv, PORT: String(port) }, `http://127.0.0.1:${port}/ms-auth-server/health`);
+      }
+      for (const [i, port] of [m1, m2].entries()) {
+        await start(
+          `ms-system #${i + 1} (×2)`,
+          'ms-system',
+          { ...msEnv, AUTH_SERVER_URL: frontAuth, PORT: String(port) },
+          `http://127.0.0.1:${port}/ms-system/health`,
+        );
+      }
+      log(`two instances up behind ${frontAuth}`);
+      return {
+        token: `${frontAuth}/oauth2/token`,
+        introspect: `${frontAuth}/oauth2/introspect`,
+        country: `http://127.0.0.1:${front}/ms-system/country/code/AUS`,
+      };
+    },
     stop: async () => {
       for (const p of processes.reverse()) await p.stop();
       await pg.stop();

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DatabaseHealthModule } from '@playground/database';
 import { loggerParams } from '@playground/http-kit';
 import { AuditModule } from './audit/audit.module';
+import { CacheEventsModule } from './cache-events/cache-events.module';
 import { ClientsModule } from './clients/clients.module';
 import { ProductionSecretsGuard } from './clients/production-guard.service';
 import { AuthServerConfigModule } from './config.module';
@@ -27,6 +28,7 @@ import { MetricsModule } from '@playground/telemetry';
     AuthServerConfigModule,
     MetricsModule, // GET <base path>/metrics (Prometheus)
     authServerDatabase(),
+    CacheEventsModule.forRoot({ listen: true }), // caches coherent across instances (ADR 0011)
     AuditModule,
     ClientsModule,
     KeysModule,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { CacheEventsModule } from '../cache-events/cache-events.module';
 import { ClientsModule } from '../clients/clients.module';
 import { AuthServerConfigModule } from '../config.module';
 import { JanitorModule } from '../janitor/janitor.module';
@@ -9,6 +10,15 @@ import { ResourcesModule } from '../resources/resources.module';
 
 /** What the admin CLI needs: the database (migrated, seeded), clients, keys and the janitor. No HTTP. */
 @Module({
-  imports: [AuthServerConfigModule, authServerDatabase(), AuditModule, ClientsModule, KeysModule, ResourcesModule, JanitorModule],
+  imports: [
+    AuthServerConfigModule,
+    authServerDatabase(),
+    CacheEventsModule.forRoot({ listen: false }),
+    AuditModule,
+    ClientsModule,
+    KeysModule,
+    ResourcesModule,
+    JanitorModule,
+  ],
 })
 export class CliModule {}

@@ -1,8 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import type { RegisteredClient } from '../clients/client';
+import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 
 interface VerifiedSecret {
   clientId: string;
@@ -42,9 +43,18 @@ export class SecretVerificationCache {
 
   private readonly ttlMs: number;
 
-  constructor(@Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig) {
+  constructor(
+    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
+    @Optional() @Inject(CACHE_EVENTS) events?: CacheEvents,
+  ) {
     this.ttlMs = config.SECRET_CACHE_TTL_SECONDS * 1000;
     this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: this.ttlMs });
+    // A rotation or disable in another process drops that client's entries here at once (ADR
+    // 0011); correctness never depended on it (the version check above), memory hygiene does.
+    events?.subscribe((event) => {
+      if (event.kind === 'client') this.forget(event.clientId);
+      else if (event.kind === 'all') this.cache.clear();
+    });
   }
 
   /** True if this exact secret was verified for this client at this secret version. */

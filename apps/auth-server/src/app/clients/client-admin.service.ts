@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isScopeToken } from '@playground/oauth-contracts';
 import { AuditService } from '../audit/audit.service';
+import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, SIGNING_ALGS } from '../keys/signing-algorithms';
 import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
@@ -27,6 +28,7 @@ export class ClientAdminService {
     private readonly cache: SecretVerificationCache,
     private readonly audit: AuditService,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
+    @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
   ) {}
 
   /** A new secret: 256 bits from the CSPRNG, base64url. */
@@ -89,6 +91,7 @@ export class ClientAdminService {
       throw new Error(`no client "${clientId}"`);
     }
     this.cache.forget(clientId);
+    await this.events?.publish({ kind: 'client', clientId }); // the other processes' caches (ADR 0011)
     await this.audit.record('client_secret_rotated', clientId, graceUntil ? { previousValidUntil: graceUntil.toISOString() } : {});
     return secret;
   }
@@ -104,12 +107,14 @@ export class ClientAdminService {
       throw new Error(`no client "${clientId}"`);
     }
     this.cache.forget(clientId);
+    await this.events?.publish({ kind: 'client', clientId });
     await this.audit.record('client_keys_replaced', clientId, validated.jwksUri ? { jwksUri: validated.jwksUri } : { kids: validated.jwks?.keys.map((k) => k['kid']) });
   }
 
   async disable(clientId: string): Promise<void> {
     if (!(await this.clients.disable(clientId))) throw new Error(`no client "${clientId}"`);
     this.cache.forget(clientId);
+    await this.events?.publish({ kind: 'client', clientId });
     await this.audit.record('client_disabled', clientId);
   }
 

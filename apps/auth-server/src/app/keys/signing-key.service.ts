@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { AuditService } from '../audit/audit.service';
+import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { KeyEncryption } from './key-encryption';
 import {
@@ -50,7 +51,15 @@ export class SigningKeyService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly encryption: KeyEncryption,
     @Inject(AUTH_SERVER_CONFIG) private readonly config: AuthServerConfig,
-  ) {}
+    @Optional() @Inject(CACHE_EVENTS) private readonly events?: CacheEvents,
+  ) {
+    // A rotation in another process (or the CLI) reaches this one at once rather than after
+    // SIGNING_KEY_REFRESH_SECONDS: every algorithm's active (and waiting) key is re-read before
+    // the next signature (ADR 0011). The refresh stays as the bound if an event is lost.
+    events?.subscribe((event) => {
+      if (event.kind !== 'client') this.active.clear();
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.sealClearTextKeys();
@@ -138,6 +147,8 @@ export class SigningKeyService implements OnModuleInit {
       this.logger.log(`${alg} signing key rotated: ${retired ?? '(none)'} → ${material.kid}`);
       rotated.push({ alg, retired, active: material.kid });
     }
+    // Every server re-reads now: the new active key, or when the waiting one activates (ADR 0011).
+    await this.events?.publish({ kind: 'signing-key' });
     return rotated;
   }
 
