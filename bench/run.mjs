@@ -58,27 +58,11 @@ async function assertionPool(clientId, audience, privateKey, kid, size) {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-  const bodies = [];
   const toBody = (assertion) => `grant_type=client_credentials&scope=country.read&client_assertion_type=${encodeURIComponent(JWT_BEARER)}&client_assertion=${assertion}`;
-  for (let i = 0; i < size; i += 1000) bodies.push(...(await Promise.all(Array.from({ length: Math.min(1000, size - i) }, sign))).map(toBody));
-  let signedLate = 0;
-  return {
-    requests: [
-      {
-        setupRequest: (req) => {
-          // A dry pool must not turn into replays (401s that would look like slowness): an empty
-          // body fails loudly, and main() refuses the figures.
-          const body = bodies.pop();
-          if (body === undefined) signedLate++;
-          req.body = body ?? '';
-          return req;
-        },
-      },
-    ],
-    get signedLate() {
-      return signedLate;
-    },
-  };
+  return singleUsePool(async () => toBody(await sign()), size, (req, body) => {
+    req.body = body;
+    return req;
+  });
 }
 
 /** One DPoP proof (RFC 9449 §4.2): `ath` when it goes with an access token. */
@@ -97,17 +81,29 @@ async function signProof(dpopKey, htm, htu, accessToken) {
  */
 async function proofPool(dpopKey, htm, htu, accessToken, size) {
   const sign = () => signProof(dpopKey, htm, htu, accessToken);
-  const proofs = [];
-  for (let i = 0; i < size; i += 1000) proofs.push(...(await Promise.all(Array.from({ length: Math.min(1000, size - i) }, sign))));
+  return singleUsePool(sign, size, (req, proof) => {
+    req.headers = { ...req.headers, dpop: proof };
+    return req;
+  });
+}
+
+/**
+ * The autocannon `requests` for `size` single-use values (assertions, proofs) signed ahead by
+ * `sign`, 1000 at a time: each request pops one and `apply(req, value)` puts it on the request.
+ * A dry pool must not turn into replays (401s that would look like slowness): `apply` then gets
+ * an empty string, which fails loudly, and `signedLate` counts it so main() refuses the figures.
+ */
+async function singleUsePool(sign, size, apply) {
+  const pool = [];
+  for (let i = 0; i < size; i += 1000) pool.push(...(await Promise.all(Array.from({ length: Math.min(1000, size - i) }, sign))));
   let signedLate = 0;
   return {
     requests: [
       {
         setupRequest: (req) => {
-          const proof = proofs.pop();
-          if (proof === undefined) signedLate++;
-          req.headers = { ...req.headers, dpop: proof ?? '' };
-          return req;
+          const value = pool.pop();
+          if (value === undefined) signedLate++;
+          return apply(req, value ?? '');
         },
       },
     ],

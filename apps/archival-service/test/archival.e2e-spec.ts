@@ -5,18 +5,8 @@ import { Client } from 'pg';
 import { createArchivalApp } from '../src/app/bootstrap';
 import { RunProcessor } from '../src/app/runs/run-processor.service';
 import { RunsService } from '../src/app/runs/runs.service';
-import { startFakeAuthServer, type FakeAuthServer } from '@playground/testing';
+import { startFakeAuthServer, type FakeAuthServer, type RunJson } from '@playground/testing';
 import { StubMsSystem } from './support/stubs';
-
-interface RunJson {
-  id: string;
-  slot: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  startedAt: string | null;
-  finishedAt: string | null;
-  countriesArchived: number;
-  error: string | null;
-}
 
 const CLIENT = { clientId: 'archival-service', clientSecret: 'dev:secret%with+odd chars' };
 const ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import { FailedAuthThrottle } from '../src/app/client-auth/failed-auth-throttle';
-import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import { basic, postForm, SEEDED, useAuthServer } from './support/auth-server';
 
 /**
  * docs/contract.md, "Errors": a wrong-secret flood is throttled per client_id and per source address
@@ -8,21 +8,11 @@ import { basic, createTestDatabase, postForm, SEEDED, startAuthServer, type Test
  * secret keeps getting tokens throughout.
  */
 describe('failed client authentication is throttled (docs/contract.md)', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  const auth = useAuthServer('auth_throttle', { env: { FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_LIMIT_PER_ADDRESS: '20', FAILED_AUTH_THROTTLE_DELAY_MS: '50' } });
   let tokenUrl: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth_throttle');
-    server = await startAuthServer(db, {
-      env: { FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_LIMIT_PER_ADDRESS: '20', FAILED_AUTH_THROTTLE_DELAY_MS: '50' },
-    });
-    tokenUrl = `${server.baseUrl}/oauth2/token`;
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
+    tokenUrl = `${auth.server.baseUrl}/oauth2/token`;
   });
 
   const good = () => postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
@@ -70,7 +60,7 @@ describe('failed client authentication is throttled (docs/contract.md)', () => {
     expect(last).toBe(429);
     expect((await good()).status).toBe(200);
     // Counted under the socket's address (the middleware ran), not under the `unknown` fallback.
-    const { byAddress } = server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
+    const { byAddress } = auth.server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
     expect((await byAddress.get('127.0.0.1'))?.consumedPoints).toBeGreaterThanOrEqual(20);
     expect(await byAddress.get('unknown')).toBeNull();
   });

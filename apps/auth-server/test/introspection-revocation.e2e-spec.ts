@@ -1,45 +1,23 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import {
-  basic,
-  call,
-  createTestDatabase,
-  postForm,
-  SEEDED,
-  sql,
-  startAuthServer,
-  tokenFor,
-  type TestAuthServer,
-  type TestDatabase,
-} from './support/auth-server';
+import { basic, call, postForm, SEEDED, sql, tokenFor, useAuthServer } from './support/auth-server';
 
 const INACTIVE = { active: false };
 const ACTIVE_FIELDS = ['active', 'sub', 'aud', 'nbf', 'scope', 'iss', 'exp', 'iat', 'jti', 'client_id', 'token_type'];
 const ISSUER = 'http://localhost:8085/ms-auth-server';
 
 describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation feed', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  const auth = useAuthServer('auth_introspect');
   const asIntrospector = { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) };
   const introspect = (token: string, extra: Record<string, string> = {}, headers: Record<string, string> = asIntrospector) =>
-    postForm(`${server.baseUrl}/oauth2/introspect`, { token, ...extra }, headers);
+    postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token, ...extra }, headers);
   const revoke = (token: string, client: { id: string; secret: string }, extra: Record<string, string> = {}) =>
-    postForm(`${server.baseUrl}/oauth2/revoke`, { token, ...extra }, { authorization: basic(client.id, client.secret) });
+    postForm(`${auth.server.baseUrl}/oauth2/revoke`, { token, ...extra }, { authorization: basic(client.id, client.secret) });
   const feed = (after?: string, headers: Record<string, string> = asIntrospector) =>
-    call(`${server.baseUrl}/oauth2/revocations${after === undefined ? '' : `?after=${encodeURIComponent(after)}`}`, { headers });
-
-  beforeAll(async () => {
-    db = await createTestDatabase('auth_introspect');
-    server = await startAuthServer(db);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+    call(`${auth.server.baseUrl}/oauth2/revocations${after === undefined ? '' : `?after=${encodeURIComponent(after)}`}`, { headers });
 
   describe('POST /oauth2/introspect', () => {
     it('describes an active opaque token with exactly the contract fields (§2.2), no-store', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.opaque, 'country.read');
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.opaque, 'country.read');
       const before = Math.floor(Date.now() / 1000);
       const reply = await introspect(token);
       expect(reply.status).toBe(200);
@@ -63,10 +41,10 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('describes an active JWT with the same fields, matching its claims', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
       const reply = await introspect(token);
       expect(Object.keys(reply.body)).toEqual(ACTIVE_FIELDS);
-      const { payload } = await jwtVerify(token, createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body));
+      const { payload } = await jwtVerify(token, createLocalJWKSet((await call(`${auth.server.baseUrl}/oauth2/jwks`)).body));
       expect(reply.body).toEqual({
         active: true,
         sub: payload.sub,
@@ -83,14 +61,14 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('works by client_secret_post too', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       const reply = await introspect(token, { client_id: SEEDED.jwt.id, client_secret: SEEDED.jwt.secret }, {});
       expect(reply.body.active).toBe(true);
     });
 
     it('is not fooled by a wrong token_type_hint', async () => {
-      const opaque = await tokenFor(server.baseUrl, SEEDED.opaque);
-      const jwt = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const opaque = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
+      const jwt = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
       expect((await introspect(opaque, { token_type_hint: 'refresh_token' })).body.active).toBe(true);
       expect((await introspect(jwt, { token_type_hint: 'refresh_token' })).body.active).toBe(true);
     });
@@ -120,13 +98,13 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('answers a missing token with 400 invalid_request', async () => {
-      const reply = await postForm(`${server.baseUrl}/oauth2/introspect`, {}, asIntrospector);
+      const reply = await postForm(`${auth.server.baseUrl}/oauth2/introspect`, {}, asIntrospector);
       expect(reply.status).toBe(400);
       expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'token'" });
     });
 
     it('answers a repeated token parameter with 400 invalid_request', async () => {
-      const reply = await call(`${server.baseUrl}/oauth2/introspect`, {
+      const reply = await call(`${auth.server.baseUrl}/oauth2/introspect`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...asIntrospector },
         body: 'token=a&token=b',
@@ -136,7 +114,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('answers a JSON body with 400 invalid_request', async () => {
-      const reply = await call(`${server.baseUrl}/oauth2/introspect`, {
+      const reply = await call(`${auth.server.baseUrl}/oauth2/introspect`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...asIntrospector },
         body: '{"token":"x"}',
@@ -148,7 +126,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
 
   describe('POST /oauth2/revoke', () => {
     it('revokes an opaque token of the caller: 200 with an empty body, then introspection says {"active":false} (RFC 7009 §2.2)', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       const reply = await revoke(token, SEEDED.opaque, { token_type_hint: 'access_token' });
       expect(reply.status).toBe(200);
       expect(reply.text).toBe('');
@@ -157,13 +135,13 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('revokes a JWT of the caller, whatever the hint says', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
       expect((await revoke(token, SEEDED.jwt, { token_type_hint: 'refresh_token' })).status).toBe(200);
       expect((await introspect(token)).body).toEqual(INACTIVE);
     });
 
     it("does nothing when another client revokes someone else's token, and still answers 200 (§2.1)", async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       const reply = await revoke(token, SEEDED.jwt);
       expect(reply.status).toBe(200);
       expect(reply.text).toBe('');
@@ -175,19 +153,19 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('answers 200 when a token is revoked twice', async () => {
-      const token = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       expect((await revoke(token, SEEDED.opaque)).status).toBe(200);
       expect((await revoke(token, SEEDED.opaque)).status).toBe(200);
     });
 
     it('answers a missing token with 400 invalid_request', async () => {
-      const reply = await postForm(`${server.baseUrl}/oauth2/revoke`, {}, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
+      const reply = await postForm(`${auth.server.baseUrl}/oauth2/revoke`, {}, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
       expect(reply.status).toBe(400);
       expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'token'" });
     });
 
     it('refuses an unauthenticated caller with 401 invalid_client', async () => {
-      const reply = await postForm(`${server.baseUrl}/oauth2/revoke`, { token: 'x' });
+      const reply = await postForm(`${auth.server.baseUrl}/oauth2/revoke`, { token: 'x' });
       expect(reply.status).toBe(401);
       expect(reply.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
     });
@@ -197,9 +175,9 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     it.each(['token', 'introspect', 'revoke'])(
       'POST /oauth2/%s: Basic for one client and a form client_id naming another → 400 invalid_request, nothing done',
       async (endpoint) => {
-        const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+        const token = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
         const params = { grant_type: 'client_credentials', token, client_id: SEEDED.opaque.id };
-        const reply = await postForm(`${server.baseUrl}/oauth2/${endpoint}`, params, asIntrospector);
+        const reply = await postForm(`${auth.server.baseUrl}/oauth2/${endpoint}`, params, asIntrospector);
         expect(reply.status).toBe(400);
         expect(reply.body.error).toBe('invalid_request');
         expect((await introspect(token)).body.active).toBe(true);
@@ -216,7 +194,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
       expect(first.body.cursor).toMatch(/^\d+$/);
       const cursor: string = first.body.cursor;
 
-      const token = await tokenFor(server.baseUrl, SEEDED.jwt);
+      const token = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
       const { jti, exp } = (await introspect(token)).body;
       await revoke(token, SEEDED.jwt);
 
@@ -229,8 +207,8 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('lists every revocation of an unexpired JWT when no cursor is given, and never opaque tokens', async () => {
-      const jwt = await tokenFor(server.baseUrl, SEEDED.jwt);
-      const opaque = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const jwt = await tokenFor(auth.server.baseUrl, SEEDED.jwt);
+      const opaque = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       const { jti } = (await introspect(jwt)).body;
       const opaqueJti = (await introspect(opaque)).body.jti;
       await revoke(jwt, SEEDED.jwt);
@@ -239,7 +217,7 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
       const jtis = all.body.revocations.map((r: { jti: string }) => r.jti);
       expect(jtis).toContain(jti);
       expect(jtis).not.toContain(opaqueJti);
-      expect(all.body.cursor).toBe((await sql<{ id: string }>(db, 'SELECT max(id)::text AS id FROM revocations'))[0].id);
+      expect(all.body.cursor).toBe((await sql<{ id: string }>(auth.db, 'SELECT max(id)::text AS id FROM revocations'))[0].id);
     });
 
     it('refuses an unauthenticated caller with 401 invalid_client and a Basic challenge', async () => {

@@ -4,31 +4,23 @@ import * as oidc from 'openid-client';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import { PKJWT_PRIVATE_JWK, pkjwtPrivateKey } from './support/client-assertions';
 import { freePort } from '@playground/database/testing';
-import { createTestDatabase, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import { SEEDED, useAuthServer } from './support/auth-server';
 
 /**
  * Interoperability with a client nobody here wrote: panva's openid-client v6, in plain OAuth 2.0
  * mode (RFC 8414 discovery rather than OpenID Connect).
  */
 describe('openid-client v6 interoperability', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  const auth = useAuthServer('auth_interop', async () => ({ port: await freePort() }));
   let issuer: URL;
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth_interop');
     // The issuer must name the real port: discovery checks that the metadata's issuer matches.
-    server = await startAuthServer(db, { port: await freePort() });
-    issuer = new URL(server.baseUrl);
+    issuer = new URL(auth.server.baseUrl);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
-
-  const discover = (client: { id: string; secret: string }, auth: (secret: string) => oidc.ClientAuth) =>
-    oidc.discovery(issuer, client.id, undefined, auth(client.secret), {
+  const discover = (client: { id: string; secret: string }, clientAuth: (secret: string) => oidc.ClientAuth) =>
+    oidc.discovery(issuer, client.id, undefined, clientAuth(client.secret), {
       algorithm: 'oauth2', // RFC 8414: /.well-known/oauth-authorization-server/ms-auth-server
       execute: [oidc.allowInsecureRequests], // plain http on loopback
     });
@@ -37,7 +29,7 @@ describe('openid-client v6 interoperability', () => {
     const config = await discover(SEEDED.opaque, oidc.ClientSecretBasic);
     const metadata = config.serverMetadata();
     expect(metadata.issuer).toBe(issuer.href.replace(/\/$/, ''));
-    expect(metadata.token_endpoint).toBe(`${server.baseUrl}/oauth2/token`);
+    expect(metadata.token_endpoint).toBe(`${auth.server.baseUrl}/oauth2/token`);
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   });
 
@@ -110,7 +102,7 @@ describe('openid-client v6 interoperability', () => {
 
     it('openid-client PrivateKeyJwt with an EdDSA client registered by the admin service', async () => {
       const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
-      await server.app.get(ClientAdminService).create({
+      await auth.server.app.get(ClientAdminService).create({
         clientId: 'interop-eddsa',
         authMethods: ['private_key_jwt'],
         jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'ed-1', use: 'sig', alg: 'EdDSA' }] },

@@ -24,6 +24,7 @@ import {
   sql,
   startAuthServer,
   tokenFor,
+  useAuthServer,
   type TestAuthServer,
   type TestDatabase,
 } from './support/auth-server';
@@ -33,25 +34,17 @@ const PKJWT = 'service-client-pkjwt';
 const INVALID_CLIENT = { error: 'invalid_client', error_description: 'client authentication failed' };
 
 describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revocation endpoints', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  // Dozens of deliberate failures for one client_id from one address: the failed-auth throttle
+  // (its own suite) would answer 429 long before the assertion checks under test here.
+  const auth = useAuthServer('auth_pkjwt', { env: { FAILED_AUTH_LIMIT_PER_CLIENT: '1000', FAILED_AUTH_LIMIT_PER_ADDRESS: '1000' } });
   let key: CryptoKey;
   const token = (params: Record<string, string>, headers: Record<string, string> = {}) =>
-    postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', ...params }, headers);
+    postForm(`${auth.server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', ...params }, headers);
   const seededAssertion = async (options: Parameters<typeof clientAssertion>[3] = {}) =>
     clientAssertion(PKJWT, ISSUER, key, { kid: PKJWT_PRIVATE_JWK.kid, ...options });
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth_pkjwt');
-    // Dozens of deliberate failures for one client_id from one address: the failed-auth throttle
-    // (its own suite) would answer 429 long before the assertion checks under test here.
-    server = await startAuthServer(db, { env: { FAILED_AUTH_LIMIT_PER_CLIENT: '1000', FAILED_AUTH_LIMIT_PER_ADDRESS: '1000' } });
     key = await pkjwtPrivateKey();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
   });
 
   async function refused(reply: Promise<{ status: number; body: unknown; headers: Headers }>, why: string) {
@@ -73,7 +66,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       });
       const header = decodeProtectedHeader(reply.body.access_token);
       expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
-      const jwks = (await call(`${server.baseUrl}/oauth2/jwks`)).body;
+      const jwks = (await call(`${auth.server.baseUrl}/oauth2/jwks`)).body;
       expect(jwks.keys.find((k: JWK) => k.kid === header.kid)).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
       const { payload } = await jwtVerify(reply.body.access_token, createLocalJWKSet(jwks), {
         issuer: ISSUER,
@@ -93,7 +86,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       expect((await token(assertionParams(assertion))).status).toBe(200);
       await refused(token(assertionParams(assertion)), 'replay');
       const [row] = await sql<{ expires_at: string }>(
-        db,
+        auth.db,
         `SELECT expires_at FROM client_assertion_jtis WHERE client_id = $1 AND jti = 'once-only'`,
         [PKJWT],
       );
@@ -102,14 +95,14 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
     });
 
     it('the replay store (Postgres): a live jti is refused, an expired unpurged one is taken over, the purge drops expired rows', async () => {
-      const replay = server.app.get<AssertionReplayRepository>(ASSERTION_REPLAY_REPOSITORY);
+      const replay = auth.server.app.get<AssertionReplayRepository>(ASSERTION_REPLAY_REPOSITORY);
       const now = Math.floor(Date.now() / 1000);
       await expect(replay.use('store-test', 'j1', now + 10, now)).resolves.toBe(true);
       await expect(replay.use('store-test', 'j1', now + 10, now + 5)).resolves.toBe(false);
       await expect(replay.use('other-client', 'j1', now + 10, now)).resolves.toBe(true); // jti is per client
       await expect(replay.use('store-test', 'j1', now + 100, now + 11)).resolves.toBe(true); // its earlier use expired
       await expect(replay.purgeExpired(now + 1_000)).resolves.toBeGreaterThanOrEqual(2);
-      expect(await sql(db, `SELECT 1 FROM client_assertion_jtis WHERE client_id IN ('store-test', 'other-client')`)).toEqual([]);
+      expect(await sql(auth.db, `SELECT 1 FROM client_assertion_jtis WHERE client_id IN ('store-test', 'other-client')`)).toEqual([]);
     });
 
     it('refuses every assertion that fails a check, with the same generic 401, and audits the reason', async () => {
@@ -144,7 +137,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       ];
       for (const [why, assertion] of cases) await refused(token(assertionParams(assertion)), why);
       const audited = await sql<{ reason: string }>(
-        db,
+        auth.db,
         `SELECT detail->>'reason' AS reason FROM audit_log WHERE event = 'client_auth_failed' AND client_id = $1`,
         [PKJWT],
       );
@@ -173,22 +166,22 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
 
     it('introspects with private_key_jwt (it may introspect) and revokes its own token', async () => {
       const { access_token } = (await token(assertionParams(await seededAssertion()))).body;
-      const introspected = await postForm(`${server.baseUrl}/oauth2/introspect`, {
+      const introspected = await postForm(`${auth.server.baseUrl}/oauth2/introspect`, {
         token: access_token,
         ...assertionParams(await seededAssertion()),
       });
       expect(introspected.status).toBe(200);
       expect(introspected.body).toMatchObject({ active: true, client_id: PKJWT, scope: 'country.read customer.read' });
-      const other = await tokenFor(server.baseUrl, SEEDED.opaque);
+      const other = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       expect(
-        (await postForm(`${server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body.active,
+        (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body.active,
       ).toBe(true);
-      const revoked = await postForm(`${server.baseUrl}/oauth2/revoke`, {
+      const revoked = await postForm(`${auth.server.baseUrl}/oauth2/revoke`, {
         token: access_token,
         ...assertionParams(await seededAssertion()),
       });
       expect(revoked.status).toBe(200);
-      const after = await postForm(`${server.baseUrl}/oauth2/introspect`, {
+      const after = await postForm(`${auth.server.baseUrl}/oauth2/introspect`, {
         token: access_token,
         ...assertionParams(await seededAssertion()),
       });
@@ -197,9 +190,9 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
 
     it('refuses a replayed assertion at introspection too', async () => {
       const assertion = await seededAssertion();
-      const first = await postForm(`${server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) });
+      const first = await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) });
       expect(first.status).toBe(200);
-      await refused(postForm(`${server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) }), 'introspection replay');
+      await refused(postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) }), 'introspection replay');
     });
   });
 
@@ -208,7 +201,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const pair = await generateKeyPair(alg, { extractable: true });
       const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: `k-${alg}`, use: 'sig', alg };
       const clientId = `signer-${alg.toLowerCase()}`;
-      const { client, secret } = await server.app.get(ClientAdminService).create({
+      const { client, secret } = await auth.server.app.get(ClientAdminService).create({
         clientId,
         authMethods: ['private_key_jwt'],
         jwks: { keys: [publicJwk] },
@@ -221,17 +214,17 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const reply = await token(assertionParams(await clientAssertion(clientId, ISSUER, pair.privateKey, { alg, kid: `k-${alg}` })));
       expect(reply.status).toBe(200);
       expect(decodeProtectedHeader(reply.body.access_token).alg).toBe(alg);
-      const jwks = createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body);
+      const jwks = createLocalJWKSet((await call(`${auth.server.baseUrl}/oauth2/jwks`)).body);
       await expect(jwtVerify(reply.body.access_token, jwks, { algorithms: [alg], issuer: ISSUER })).resolves.toBeDefined();
       // A private_key_jwt-only client has no secret to guess.
-      const [row] = await sql<{ secret_hash: string | null }>(db, 'SELECT secret_hash FROM clients WHERE client_id = $1', [clientId]);
+      const [row] = await sql<{ secret_hash: string | null }>(auth.db, 'SELECT secret_hash FROM clients WHERE client_id = $1', [clientId]);
       expect(row.secret_hash).toBeNull();
     });
 
     it('refuses to register a private key', async () => {
       const pair = await generateKeyPair('ES256', { extractable: true });
       await expect(
-        server.app
+        auth.server.app
           .get(ClientAdminService)
           .create({ clientId: 'leaky', authMethods: ['private_key_jwt'], jwks: { keys: [await exportJWK(pair.privateKey)] } }),
       ).rejects.toThrow(/private or symmetric key material \(d\) refused/);
@@ -240,7 +233,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
     it('set-keys replaces the keys: the old key stops at once, the new one works', async () => {
       const first = await generateKeyPair('ES256', { extractable: true });
       const second = await generateKeyPair('ES256', { extractable: true });
-      const admin = server.app.get(ClientAdminService);
+      const admin = auth.server.app.get(ClientAdminService);
       await admin.create({
         clientId: 'rekeyed',
         authMethods: ['private_key_jwt'],
@@ -262,7 +255,7 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = jwksServer.address() as AddressInfo;
-        const admin = server.app.get(ClientAdminService);
+        const admin = auth.server.app.get(ClientAdminService);
         await expect(
           admin.create({ clientId: 'plain-http', authMethods: ['private_key_jwt'], jwksUri: `http://127.0.0.1:${port}/jwks` }),
         ).rejects.toThrow(/https only/);
@@ -282,8 +275,8 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
 
   describe('rotate-secret --grace (two live secrets)', () => {
     it('keeps the old secret working beside the new one until the grace period ends', async () => {
-      const { secret: old } = await createSecretClient(server, { clientId: 'graceful', scopes: ['country.read'] });
-      const admin = server.app.get(ClientAdminService);
+      const { secret: old } = await createSecretClient(auth.server, { clientId: 'graceful', scopes: ['country.read'] });
+      const admin = auth.server.app.get(ClientAdminService);
       const post = (secret: string) => token({ client_id: 'graceful', client_secret: secret });
       expect((await post(old)).status).toBe(200);
       const fresh = await admin.rotateSecret('graceful', 2);
@@ -295,8 +288,8 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
     });
 
     it('without --grace, the old secret stops at once (and a rotation without grace ends an earlier grace)', async () => {
-      const { secret: old } = await createSecretClient(server, { clientId: 'abrupt', scopes: ['country.read'] });
-      const admin = server.app.get(ClientAdminService);
+      const { secret: old } = await createSecretClient(auth.server, { clientId: 'abrupt', scopes: ['country.read'] });
+      const admin = auth.server.app.get(ClientAdminService);
       const post = (secret: string) => token({ client_id: 'abrupt', client_secret: secret });
       const middle = await admin.rotateSecret('abrupt', 600);
       const last = await admin.rotateSecret('abrupt');

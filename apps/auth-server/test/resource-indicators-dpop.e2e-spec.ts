@@ -4,15 +4,7 @@ import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader } from 'jose';
 import { specDpopKey, type SpecDpopKey } from '@playground/testing';
 import { DpopKey, PrivateKeyJwtAuthenticator } from '@playground/token-client';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
-import {
-  basic,
-  createTestDatabase,
-  postForm,
-  SEEDED,
-  startAuthServer,
-  type TestAuthServer,
-  type TestDatabase,
-} from './support/auth-server';
+import { basic, postForm, SEEDED, useAuthServer } from './support/auth-server';
 
 const MS_SYSTEM = 'http://localhost:8091/ms-system';
 const REPORTS = 'urn:playground:reports';
@@ -20,17 +12,14 @@ const ISSUER = 'http://localhost:8085/ms-auth-server';
 const PKJWT_KEY = JSON.parse(readFileSync(join(__dirname, '../../../docs/keys/service-client-pkjwt.private.jwk.json'), 'utf8'));
 
 describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoint, introspection answers both', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  const auth = useAuthServer('auth_rfc8707_9449');
   let tokenUrl: string;
   let key: SpecDpopKey;
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth_rfc8707_9449');
-    server = await startAuthServer(db);
-    tokenUrl = `${server.baseUrl}/oauth2/token`;
+    tokenUrl = `${auth.server.baseUrl}/oauth2/token`;
     key = await specDpopKey();
-    const admin = server.app.get(ClientAdminService);
+    const admin = auth.server.app.get(ClientAdminService);
     await admin
       .create({ clientId: 'reports-only', scopes: ['country.read'], tokenFormat: 'jwt', allowedResources: [REPORTS] })
       .then(({ secret }) => (reportsOnly.secret = secret ?? ''));
@@ -38,11 +27,6 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
       .create({ clientId: 'dpop-only', scopes: ['country.read'], tokenFormat: 'opaque', requireDpop: true })
       .then(({ secret }) => (dpopOnly.secret = secret ?? ''));
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
-
   const reportsOnly = { id: 'reports-only', secret: '' };
   const dpopOnly = { id: 'dpop-only', secret: '' };
   const jwtClient = (extra: Array<[string, string]> = []): Array<[string, string]> => [
@@ -52,7 +36,7 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     ...extra,
   ];
   const introspect = async (token: string) =>
-    (await postForm(`${server.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) })).body;
+    (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) })).body;
   // The server's token endpoint by the metadata's name (issuer-based); it is also reachable by the URL the request used.
   const proof = (extra: Record<string, unknown> = {}, htu = `${ISSUER}/oauth2/token`) => key.proof({ htm: 'POST', htu, ...extra });
 

@@ -1,36 +1,16 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ClientAdminService } from '../src/app/clients/client-admin.service';
-import {
-  basic,
-  call,
-  createSecretClient,
-  createTestDatabase,
-  FORM,
-  form,
-  postForm,
-  SEEDED,
-  startAuthServer,
-  type TestAuthServer,
-  type TestDatabase,
-} from './support/auth-server';
+import { basic, call, createSecretClient, FORM, form, postForm, SEEDED, useAuthServer } from './support/auth-server';
 
 const INVALID_CLIENT = { error: 'invalid_client', error_description: 'client authentication failed' };
 const BASIC_CHALLENGE = 'Basic realm="ms-auth-server", charset="UTF-8"';
 
 describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)', () => {
-  let db: TestDatabase;
-  let server: TestAuthServer;
+  const auth = useAuthServer('auth_token');
   let tokenUrl: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('auth_token');
-    server = await startAuthServer(db);
-    tokenUrl = `${server.baseUrl}/oauth2/token`;
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
+    tokenUrl = `${auth.server.baseUrl}/oauth2/token`;
   });
 
   const grant = (extra: Record<string, string> = {}) => ({ grant_type: 'client_credentials', ...extra });
@@ -115,7 +95,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('gives a client created later a 300 s token', async () => {
-      const { secret } = await createSecretClient(server, { clientId: 'later-client', scopes: ['country.read'] });
+      const { secret } = await createSecretClient(auth.server, { clientId: 'later-client', scopes: ['country.read'] });
       const reply = await postForm(tokenUrl, post({ id: 'later-client', secret }));
       expect(reply.status).toBe(200);
       expect(reply.body.expires_in).toBe(300);
@@ -232,8 +212,8 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('stops accepting the old secret at once after rotate-secret, and accepts the new one', async () => {
-      const admin = server.app.get(ClientAdminService);
-      const { secret } = await createSecretClient(server, { clientId: 'rotating-client', scopes: ['country.read'] });
+      const admin = auth.server.app.get(ClientAdminService);
+      const { secret } = await createSecretClient(auth.server, { clientId: 'rotating-client', scopes: ['country.read'] });
       expect((await postForm(tokenUrl, post({ id: 'rotating-client', secret }))).status).toBe(200); // now cached
       const rotated = await admin.rotateSecret('rotating-client');
       expect((await postForm(tokenUrl, post({ id: 'rotating-client', secret }))).status).toBe(401);
@@ -241,8 +221,8 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('refuses a disabled client at once', async () => {
-      const admin = server.app.get(ClientAdminService);
-      const { secret } = await createSecretClient(server, { clientId: 'disabled-client', scopes: ['country.read'] });
+      const admin = auth.server.app.get(ClientAdminService);
+      const { secret } = await createSecretClient(auth.server, { clientId: 'disabled-client', scopes: ['country.read'] });
       expect((await postForm(tokenUrl, post({ id: 'disabled-client', secret }))).status).toBe(200);
       await admin.disable('disabled-client');
       const reply = await postForm(tokenUrl, post({ id: 'disabled-client', secret }));
@@ -276,7 +256,7 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('answers a client not registered for client_credentials with 400 unauthorized_client', async () => {
-      const { secret } = await createSecretClient(server, { clientId: 'no-grant-client', grantTypes: [], scopes: ['country.read'] });
+      const { secret } = await createSecretClient(auth.server, { clientId: 'no-grant-client', grantTypes: [], scopes: ['country.read'] });
       const reply = await postForm(tokenUrl, post({ id: 'no-grant-client', secret }));
       expect(reply.status).toBe(400);
       expect(reply.body).toEqual({ error: 'unauthorized_client', error_description: 'the client is not allowed to use this grant type' });

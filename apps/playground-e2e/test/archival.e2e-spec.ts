@@ -1,18 +1,9 @@
 // archival-service with the real auth-server and ms-system, each a built app in its own process,
 // on a real PostgreSQL: the scheduled client-credentials client end to end.
 import { Client } from 'pg';
+import type { RunJson } from '@playground/testing';
 import { startRecordingProxy, type ProxiedRequest } from './archival-recording-proxy';
 import { createPlayground, type Playground } from './support/playground';
-
-interface RunJson {
-  id: string;
-  slot: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  startedAt: string | null;
-  finishedAt: string | null;
-  countriesArchived: number;
-  error: string | null;
-}
 
 const SECRET = 'archival-service-secret';
 const ATTEMPTS = 3;

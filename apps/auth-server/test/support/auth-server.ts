@@ -127,3 +127,28 @@ export async function createSecretClient(server: TestAuthServer, input: CreateCl
   if (secret === undefined) throw new Error(`client ${input.clientId} got no secret`);
   return { client, secret };
 }
+
+/** The auth-server a describe block runs against; both are set by the block's first beforeAll. */
+export interface AuthServerUnderTest {
+  db: TestDatabase;
+  server: TestAuthServer;
+}
+
+/**
+ * One auth-server on its own fresh database for a describe block: created in beforeAll, closed and
+ * dropped in afterAll (the auth-server's counterpart of playground-e2e's `usePlayground()`).
+ * `options` may be a function when they must be computed first (e.g. a free port for the issuer).
+ * Read `db` and `server` inside hooks and tests, not at the top of the block.
+ */
+export function useAuthServer(database: string, options: StartOptions | (() => Promise<StartOptions>) = {}): AuthServerUnderTest {
+  const under = {} as AuthServerUnderTest;
+  beforeAll(async () => {
+    under.db = await createTestDatabase(database);
+    under.server = await startAuthServer(under.db, typeof options === 'function' ? await options() : options);
+  });
+  afterAll(async () => {
+    await under.server?.close();
+    await under.db?.drop();
+  });
+  return under;
+}

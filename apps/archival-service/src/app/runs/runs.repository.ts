@@ -43,18 +43,12 @@ export class RunsRepository {
    * A run in progress elsewhere finishes first; nothing fails.
    */
   async withRunLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
+    const lockWhenFree = async (runner: QueryRunner) => {
       await runner.query(`SELECT pg_advisory_lock(${RUN_LOCK_SQL})`);
-      try {
-        return await work(runner);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${RUN_LOCK_SQL})`).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+      return true;
+    };
+    // pg_advisory_lock waits rather than fails, so `work` always runs: never undefined here.
+    return (await this.holdingRunLock(lockWhenFree, work)) as T;
   }
 
   /**
@@ -62,11 +56,26 @@ export class RunsRepository {
    * `work` not run, when another instance holds it (a run is in progress there).
    */
   async withRunLockIfFree<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T | undefined> {
+    const lockIfFree = async (runner: QueryRunner) => {
+      const [{ locked }]: Array<{ locked: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS locked`);
+      return locked;
+    };
+    return this.holdingRunLock(lockIfFree, work);
+  }
+
+  /**
+   * The one place that takes a dedicated connection, asks `lock` for the run lock on it, runs
+   * `work` while it is held, then unlocks and releases the connection whatever happened.
+   * Undefined, and `work` not run, when `lock` answers false.
+   */
+  private async holdingRunLock<T>(
+    lock: (runner: QueryRunner) => Promise<boolean>,
+    work: (runner: QueryRunner) => Promise<T>,
+  ): Promise<T | undefined> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }]: Array<{ locked: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(${RUN_LOCK_SQL}) AS locked`);
-      if (!locked) return undefined;
+      if (!(await lock(runner))) return undefined;
       try {
         return await work(runner);
       } finally {
