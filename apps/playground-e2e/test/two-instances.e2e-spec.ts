@@ -4,18 +4,8 @@
 // process (or the admin CLI) must hold on every other.
 import { decodeProtectedHeader } from 'jose';
 import { startTwoInstances, type TwoInstances } from './support/two-instances';
+import { basic, CLIENTS, REVOCATION_WINDOW_MS, type ClientId } from './support/seeded';
 
-const CLIENTS = {
-  'user-client-opaque': { secret: 'user-client-secret', format: 'opaque' },
-  'service-client-jwt': { secret: 'service-client-jwt-secret', format: 'jwt' },
-} as const;
-type ClientId = keyof typeof CLIENTS;
-
-/** The contract's revocation window (docs/contract.md: 10 s by default), default poll and cache. */
-const REVOCATION_WINDOW_MS = 10_000;
-
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('two instances of auth-server and ms-system behind a round-robin front', () => {
