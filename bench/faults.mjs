@@ -43,7 +43,11 @@ const SEEDED = {
 };
 const tokenRequest = (base, client) => ({
   url: `${base}/oauth2/token`,
-  init: { method: 'POST', headers: { ...FORM, authorization: basic(client.id, client.secret) }, body: 'grant_type=client_credentials&scope=country.read' },
+  init: {
+    method: 'POST',
+    headers: { ...FORM, authorization: basic(client.id, client.secret) },
+    body: 'grant_type=client_credentials&scope=country.read',
+  },
 });
 async function token(base, client) {
   const { url, init } = tokenRequest(base, client);
@@ -70,11 +74,15 @@ async function main() {
   deadline.unref();
 
   log('building the apps (production)…');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
-  });
+  execFileSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+    },
+  );
 
   const pg = await createPgServer({ port: await freePort(), log });
   await pg.start();
@@ -96,17 +104,24 @@ async function main() {
   }
   const kill = async (p) => {
     process.kill(p.pid, 'SIGKILL');
-    await waitFor(() => {
-      try {
-        process.kill(p.pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, { everyMs: 20 });
+    await waitFor(
+      () => {
+        try {
+          process.kill(p.pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { everyMs: 20 },
+    );
   };
   const cli = (authEnv, ...args) =>
-    execFileSync(process.execPath, [join(root, 'dist/apps/auth-server/cli.js'), ...args], { cwd: root, env: { ...process.env, ...common, ...authEnv }, encoding: 'utf8' });
+    execFileSync(process.execPath, [join(root, 'dist/apps/auth-server/cli.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...common, ...authEnv },
+      encoding: 'utf8',
+    });
 
   try {
     // ---------------------------------------------------------------------------------------
@@ -115,7 +130,11 @@ async function main() {
       const port = await freePort();
       const auth = await start('auth-server', 'auth-server', { PORT: String(port), ISSUER: `http://127.0.0.1:${port}/ms-auth-server` });
       const answers = [];
-      const load = drive({ connections: 20, request: (w) => tokenRequest(auth.base, w % 2 ? SEEDED.jwt : SEEDED.opaque), onResponse: (r) => answers.push(r) });
+      const load = drive({
+        connections: 20,
+        request: (w) => tokenRequest(auth.base, w % 2 ? SEEDED.jwt : SEEDED.opaque),
+        onResponse: (r) => answers.push(r),
+      });
       await sleep(1500);
       const stoppedAt = Date.now();
       await pg.stop();
@@ -138,7 +157,11 @@ async function main() {
       figure('recovery after Postgres was back (ms)', Number.isFinite(recoveryMs) ? recoveryMs : 'never');
       check('no 5xx other than 503', n500 === 0, `${n500}`);
       check('some requests met the outage (503)', n503 > 0, `${n503}`);
-      check('every 503 carries Retry-After and temporarily_unavailable', without === 0 && not503Body === 0, `${without} without Retry-After, ${not503Body} other bodies`);
+      check(
+        'every 503 carries Retry-After and temporarily_unavailable',
+        without === 0 && not503Body === 0,
+        `${without} without Retry-After, ${not503Body} other bodies`,
+      );
       check('no connection error (the server stayed up)', count((r) => r.status === 0) === 0);
       check('200 again within 2 s of Postgres', recoveryMs <= 2000, `${recoveryMs} ms`);
       await auth.stop();
@@ -182,7 +205,11 @@ async function main() {
       );
       figure('tokens answered 200 (before the kill)', `${issued.length} (${beforeKill})`);
       figure('of those, active after the restart', active);
-      check('every token answered 200 still introspects active (nothing lost)', active === checked && checked === issued.length, `${issued.length - active} lost`);
+      check(
+        'every token answered 200 still introspects active (nothing lost)',
+        active === checked && checked === issued.length,
+        `${issued.length - active} lost`,
+      );
       check('no 500 around the kill', !answers.some((s) => s >= 500 && s !== 503));
       await auth.stop();
     }
@@ -207,7 +234,10 @@ async function main() {
       let archival = await start('archival-service', 'archival-service', archivalEnv);
       stall.stall();
       const first = await (await fetch(`${archival.base}/runs`, { method: 'POST' })).json();
-      const runningAfter = await waitFor(async () => (await (await fetch(`${archival.base}/runs/${first.id}`)).json()).status === 'running', { timeoutMs: 10_000 });
+      const runningAfter = await waitFor(
+        async () => (await (await fetch(`${archival.base}/runs/${first.id}`)).json()).status === 'running',
+        { timeoutMs: 10_000 },
+      );
       check('the first run is waiting on the stalled ms-system', runningAfter !== undefined);
       await sleep(500);
       await kill(archival);
@@ -217,20 +247,33 @@ async function main() {
       figure('killed run, right after the restart', afterRestart.status);
       const second = await (await fetch(`${archival.base}/runs`, { method: 'POST' })).json();
       let secondRun;
-      await waitFor(async () => {
-        secondRun = await (await fetch(`${archival.base}/runs/${second.id}`)).json();
-        return secondRun.status === 'succeeded' || secondRun.status === 'failed';
-      }, { timeoutMs: 30_000 });
+      await waitFor(
+        async () => {
+          secondRun = await (await fetch(`${archival.base}/runs/${second.id}`)).json();
+          return secondRun.status === 'succeeded' || secondRun.status === 'failed';
+        },
+        { timeoutMs: 30_000 },
+      );
       const firstRun = await (await fetch(`${archival.base}/runs/${first.id}`)).json();
-      const archived = await pg.query('faults', `SELECT run_id::text AS run, count(*)::int AS n, count(DISTINCT code)::int AS codes FROM archival.archived_countries GROUP BY run_id`);
+      const archived = await pg.query(
+        'faults',
+        `SELECT run_id::text AS run, count(*)::int AS n, count(DISTINCT code)::int AS codes FROM archival.archived_countries GROUP BY run_id`,
+      );
       figure('killed run', `${firstRun.status}${firstRun.error ? ` (${firstRun.error})` : ''}`);
       figure('next run', `${secondRun?.status}, ${secondRun?.countriesArchived} countries`);
       figure('rows archived per run', JSON.stringify(archived));
-      check('the killed run does not stay running (failed at the restart, before any new run)', afterRestart.status === 'failed' && firstRun.status === 'failed', `${afterRestart.status}, then ${firstRun.status}`);
+      check(
+        'the killed run does not stay running (failed at the restart, before any new run)',
+        afterRestart.status === 'failed' && firstRun.status === 'failed',
+        `${afterRestart.status}, then ${firstRun.status}`,
+      );
       check('the next run succeeds', secondRun?.status === 'succeeded', secondRun?.error ?? secondRun?.status);
       check(
         'nothing archived twice (only the next run has rows, each country once)',
-        archived.length === 1 && archived[0].run === second.id && archived[0].n === archived[0].codes && archived[0].n === secondRun?.countriesArchived,
+        archived.length === 1 &&
+          archived[0].run === second.id &&
+          archived[0].n === archived[0].codes &&
+          archived[0].n === secondRun?.countriesArchived,
       );
       await archival.stop();
       await stall.close();
@@ -258,11 +301,20 @@ async function main() {
       for (const client of [SEEDED.opaque, SEEDED.jwt]) {
         const t = (await token(b.base, client)).body.access_token;
         const okBefore = (await country(m1.base, t)) === 200 && (await country(m2.base, t)) === 200;
-        await fetch(`${a.base}/oauth2/revoke`, { method: 'POST', headers: { ...FORM, authorization: basic(client.id, client.secret) }, body: `token=${t}` });
+        await fetch(`${a.base}/oauth2/revoke`, {
+          method: 'POST',
+          headers: { ...FORM, authorization: basic(client.id, client.secret) },
+          body: `token=${t}`,
+        });
         const inactiveOnB = (await introspect(b.base, t)) === false;
-        const rsMs = await waitFor(async () => (await country(m1.base, t)) === 401 && (await country(m2.base, t)) === 401, { timeoutMs: 12_000 });
+        const rsMs = await waitFor(async () => (await country(m1.base, t)) === 401 && (await country(m2.base, t)) === 401, {
+          timeoutMs: 12_000,
+        });
         figure(`revoked ${client.id} token refused by both ms-systems after (ms)`, rsMs ?? 'never');
-        check(`revocation via A (${client.id}): inactive on B at once, 401 at both ms-systems within 10 s`, okBefore && inactiveOnB && rsMs !== undefined && rsMs <= 10_000);
+        check(
+          `revocation via A (${client.id}): inactive on B at once, 401 at both ms-systems within 10 s`,
+          okBefore && inactiveOnB && rsMs !== undefined && rsMs <= 10_000,
+        );
       }
 
       // rotate-secret through the CLI holds on both instances at once.
@@ -282,9 +334,14 @@ async function main() {
       cli(authEnv, 'disable', 'fault-client');
       const refused = (await token(a.base, faultClient)).status === 401 && (await token(b.base, faultClient)).status === 401;
       const inactive = (await introspect(a.base, tB)) === false && (await introspect(b.base, tA)) === false;
-      const disabledMs = await waitFor(async () => (await country(m1.base, tA)) === 401 && (await country(m2.base, tB)) === 401, { timeoutMs: 12_000 });
+      const disabledMs = await waitFor(async () => (await country(m1.base, tA)) === 401 && (await country(m2.base, tB)) === 401, {
+        timeoutMs: 12_000,
+      });
       figure('disabled client token refused by both ms-systems after (ms)', disabledMs ?? 'never');
-      check('disable (CLI): no token on A or B, its tokens inactive on both at once, refused by both ms-systems within 10 s', refused && inactive && disabledMs !== undefined);
+      check(
+        'disable (CLI): no token on A or B, its tokens inactive on both at once, refused by both ms-systems within 10 s',
+        refused && inactive && disabledMs !== undefined,
+      );
 
       // rotate-signing-key through the CLI while tokens from A and B go to both ms-systems.
       const kidOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid;
@@ -311,13 +368,22 @@ async function main() {
       await sleep(1000);
       const rotation = cli(authEnv, 'rotate-signing-key', '--alg', 'RS256');
       const newKid = /RS256 signing key (\S+)/.exec(rotation)[1];
-      const switched = await waitFor(async () => kidOf((await token(a.base, SEEDED.jwt)).body.access_token) === newKid && kidOf((await token(b.base, SEEDED.jwt)).body.access_token) === newKid, { timeoutMs: 15_000 });
+      const switched = await waitFor(
+        async () =>
+          kidOf((await token(a.base, SEEDED.jwt)).body.access_token) === newKid &&
+          kidOf((await token(b.base, SEEDED.jwt)).body.access_token) === newKid,
+        { timeoutMs: 15_000 },
+      );
       await sleep(2000);
       rotating = false;
       await Promise.all(traffic);
       figure('tokens presented to the ms-systems across the rotation', presented);
       figure('rejected tokens across the key rotation (per ms-system instance)', `${rejected} (${JSON.stringify(rejectedBy)})`);
-      check('rotate-signing-key (CLI): A and B sign with the new key after the pre-publish wait', switched !== undefined && kidsSeen.has(oldKid) && kidsSeen.has(newKid), `switched after ${switched} ms`);
+      check(
+        'rotate-signing-key (CLI): A and B sign with the new key after the pre-publish wait',
+        switched !== undefined && kidsSeen.has(oldKid) && kidsSeen.has(newKid),
+        `switched after ${switched} ms`,
+      );
       check('no rejected token across the key rotation (two ms-systems)', rejected === 0 && presented > 0, `${rejected} of ${presented}`);
 
       for (const p of [m2, m1, b, a]) await p.stop();
@@ -345,7 +411,8 @@ async function main() {
       figure('flood answered', JSON.stringify(flood.floodStatuses));
       check('the good client got no error under the flood', flood.under.errors === 0, `${flood.under.errors}`);
       check('the flood was throttled (429)', (flood.floodStatuses['429'] ?? 0) > 0);
-      if (flood.ratio < 0.8) log(`    note: ratio ${flood.ratio.toFixed(2)} below the 0.8 target on this machine (timing: reported, not asserted)`);
+      if (flood.ratio < 0.8)
+        log(`    note: ratio ${flood.ratio.toFixed(2)} below the 0.8 target on this machine (timing: reported, not asserted)`);
 
       const rssBefore = Math.round(auth.rssMb());
       const good = { url: `${auth.base}/oauth2/token`, init: tokenRequest(auth.base, SEEDED.jwt).init };
@@ -355,7 +422,10 @@ async function main() {
       const rssPeak = Math.round(auth.rssMb());
       await sleep(10_000);
       const rssAfter = Math.round(auth.rssMb());
-      figure('auth-server RSS (MB): before / end of 10 s of 200-connection token load / 10 s later (target < 150)', `${rssBefore} / ${rssPeak} / ${rssAfter}`);
+      figure(
+        'auth-server RSS (MB): before / end of 10 s of 200-connection token load / 10 s later (target < 150)',
+        `${rssBefore} / ${rssPeak} / ${rssAfter}`,
+      );
       check('auth-server RSS < 150 MB after saturation', rssAfter < 150, `${rssAfter} MB`);
       await auth.stop();
     }
@@ -366,7 +436,9 @@ async function main() {
 
   console.log('\nfault suite figures');
   for (const [name, value] of figures) console.log(`  ${name}: ${value}`);
-  console.log(`\n${failures.length ? `${failures.length} check(s) failed:\n  - ${failures.join('\n  - ')}` : 'every check held'} (${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(
+    `\n${failures.length ? `${failures.length} check(s) failed:\n  - ${failures.join('\n  - ')}` : 'every check held'} (${Math.round((Date.now() - started) / 1000)} s)`,
+  );
   if (failures.length) process.exitCode = 1;
 }
 

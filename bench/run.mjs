@@ -25,8 +25,7 @@ const load = quick
   : { connections: 50, duration: Number(process.env.BENCH_DURATION ?? 10), warmup: 3 };
 const log = (line) => process.stderr.write(`${line}\n`);
 
-const basic = (id, secret) =>
-  'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+const basic = (id, secret) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 async function postForm(url, authorization, body) {
@@ -58,11 +57,16 @@ async function assertionPool(clientId, audience, privateKey, kid, size) {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-  const toBody = (assertion) => `grant_type=client_credentials&scope=country.read&client_assertion_type=${encodeURIComponent(JWT_BEARER)}&client_assertion=${assertion}`;
-  return singleUsePool(async () => toBody(await sign()), size, (req, body) => {
-    req.body = body;
-    return req;
-  });
+  const toBody = (assertion) =>
+    `grant_type=client_credentials&scope=country.read&client_assertion_type=${encodeURIComponent(JWT_BEARER)}&client_assertion=${assertion}`;
+  return singleUsePool(
+    async () => toBody(await sign()),
+    size,
+    (req, body) => {
+      req.body = body;
+      return req;
+    },
+  );
 }
 
 /** One DPoP proof (RFC 9449 §4.2): `ath` when it goes with an access token. */
@@ -71,7 +75,11 @@ async function signProof(dpopKey, htm, htu, accessToken) {
   if (!publicJwks.has(dpopKey)) publicJwks.set(dpopKey, await exportJWK(dpopKey.publicKey));
   const jwk = publicJwks.get(dpopKey);
   const ath = accessToken ? { ath: createHash('sha256').update(accessToken).digest('base64url') } : {};
-  return new SignJWT({ htm, htu, ...ath }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk }).setJti(randomUUID()).setIssuedAt().sign(dpopKey.privateKey);
+  return new SignJWT({ htm, htu, ...ath })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk })
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .sign(dpopKey.privateKey);
 }
 
 /**
@@ -116,11 +124,15 @@ async function singleUsePool(sign, size, apply) {
 async function main() {
   log(`bench (${quick ? 'quick' : 'full'}): ${load.connections} connections, ${load.duration} s per case after ${load.warmup} s warm-up`);
   log('building the apps (production)…');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
-  });
+  execFileSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+    },
+  );
 
   const stops = [];
   try {
@@ -134,9 +146,13 @@ async function main() {
     const pkjwt = await generateKeyPair('ES256', { extractable: true });
     const pkjwtPublicJwk = { ...(await exportJWK(pkjwt.publicKey)), kid: 'bench-pkjwt', alg: 'ES256', use: 'sig' };
     const peerPort = await freePort();
-    const peer = await startProcess('oidc-provider', [join(root, 'bench/lib/oidc-peer.mjs'), String(peerPort), JSON.stringify(pkjwtPublicJwk)], {
-      readyUrl: `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
-    });
+    const peer = await startProcess(
+      'oidc-provider',
+      [join(root, 'bench/lib/oidc-peer.mjs'), String(peerPort), JSON.stringify(pkjwtPublicJwk)],
+      {
+        readyUrl: `http://127.0.0.1:${peerPort}/.well-known/openid-configuration`,
+      },
+    );
     stops.push(peer);
     const playground = await startPlayground({ root, log, pkjwtPublicJwk });
     stops.push(playground);
@@ -170,7 +186,10 @@ async function main() {
     }
 
     // JWT issuance signed ES256 and EdDSA (client_secret_basic), against oidc-provider signing the same.
-    for (const [alg, ours] of [['ES256', clients.es256], ['EdDSA', clients.eddsa]]) {
+    for (const [alg, ours] of [
+      ['ES256', clients.es256],
+      ['EdDSA', clients.eddsa],
+    ]) {
       const peerClient = `peer-jwt-${alg.toLowerCase()}`;
       const reference = await run({
         title: `oidc-provider token (jwt ${alg})`,
@@ -196,8 +215,20 @@ async function main() {
     log(`signing ${2 * poolSize} single-use client assertions…`);
     const peerAssertions = await assertionPool('peer-pkjwt', `http://127.0.0.1:${peerPort}`, pkjwt.privateKey, 'bench-pkjwt', poolSize);
     const ourAssertions = await assertionPool(clients.pkjwt.id, playground.issuer, pkjwt.privateKey, 'bench-pkjwt', poolSize);
-    const pkjwtReference = await run({ title: 'oidc-provider token (private_key_jwt)', url: peerToken, method: 'POST', headers: form, requests: peerAssertions.requests });
-    const pkjwtRow = await run({ title: 'token endpoint (private_key_jwt, jwt ES256)', url: urls.token, method: 'POST', headers: form, requests: ourAssertions.requests });
+    const pkjwtReference = await run({
+      title: 'oidc-provider token (private_key_jwt)',
+      url: peerToken,
+      method: 'POST',
+      headers: form,
+      requests: peerAssertions.requests,
+    });
+    const pkjwtRow = await run({
+      title: 'token endpoint (private_key_jwt, jwt ES256)',
+      url: urls.token,
+      method: 'POST',
+      headers: form,
+      requests: ourAssertions.requests,
+    });
     if (peerAssertions.signedLate || ourAssertions.signedLate) throw new Error('the client assertion pool ran dry: raise its size');
     rows.push({ ...pkjwtRow, reference: pkjwtReference, ratio: pkjwtRow.rps / pkjwtReference.rps, target: 1.0 });
 
@@ -272,9 +303,15 @@ async function main() {
     if (boundResponse.token_type !== 'DPoP') throw new Error(`expected a DPoP-bound token, got ${JSON.stringify(boundResponse)}`);
     const bound = boundResponse.access_token;
     const jkt = await calculateJwkThumbprint(await exportJWK(dpopKey.publicKey));
-    if (JSON.parse(Buffer.from(bound.split('.')[1], 'base64url').toString()).cnf?.jkt !== jkt) throw new Error('the DPoP-bound token is not bound to the bench key');
+    if (JSON.parse(Buffer.from(bound.split('.')[1], 'base64url').toString()).cnf?.jkt !== jkt)
+      throw new Error('the DPoP-bound token is not bound to the bench key');
     const resourceProofs = await proofsFor(urls.country, bound);
-    const dpopGet = await run({ title: 'GET country, JWT + DPoP proof', url: urls.country, headers: { authorization: `DPoP ${bound}` }, requests: resourceProofs.requests });
+    const dpopGet = await run({
+      title: 'GET country, JWT + DPoP proof',
+      url: urls.country,
+      headers: { authorization: `DPoP ${bound}` },
+      requests: resourceProofs.requests,
+    });
     if (resourceProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
     const bearerJwtRow = rows.find((row) => row.title === 'GET country, JWT (local verify)');
     rows.push({ ...dpopGet, reference: bearerJwtRow, ratio: dpopGet.rps / bearerJwtRow.rps });
@@ -306,11 +343,18 @@ async function main() {
     // The front's own ceiling: bare Fastify behind the same kind of front (its own process).
     const bareFrontPort = await freePort();
     stops.push(
-      await startProcess('round-robin front (bare)', [join(root, 'bench/lib/round-robin-front.mjs'), String(bareFrontPort), `/ms-system=${barePort}`], {
-        readyUrl: `http://127.0.0.1:${bareFrontPort}/`,
-      }),
+      await startProcess(
+        'round-robin front (bare)',
+        [join(root, 'bench/lib/round-robin-front.mjs'), String(bareFrontPort), `/ms-system=${barePort}`],
+        {
+          readyUrl: `http://127.0.0.1:${bareFrontPort}/`,
+        },
+      ),
     );
-    const bareBehindFront = await run({ title: '×2 behind front: bare Fastify behind the front (ceiling)', url: `http://127.0.0.1:${bareFrontPort}/ms-system/country/code/AUS` });
+    const bareBehindFront = await run({
+      title: '×2 behind front: bare Fastify behind the front (ceiling)',
+      url: `http://127.0.0.1:${bareFrontPort}/ms-system/country/code/AUS`,
+    });
     rows.push({ ...bareBehindFront, reference: bareRow, ratio: bareBehindFront.rps / bareRow.rps });
     await assertSameBody(two.country, bareUrl, { authorization: `Bearer ${twoJwt.access_token}` });
     for (const c of [
@@ -327,7 +371,6 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const rss = Object.fromEntries(playground.processes.map((p) => [p.name, Math.round(p.rssMb())]));
 
-
     // Last: the flood leaves loopback over the failed-authentication limit (ADR 0007), which would
     // refuse any later first-time secret check from this address. The good client stays in the
     // verification cache throughout; the flood's 429s are its point, not errors.
@@ -342,7 +385,9 @@ async function main() {
       duration: load.duration,
       warmup: load.warmup,
     });
-    log(`    alone ${Math.round(flood.alone.rps)} req/s, under the flood ${Math.round(flood.under.rps)} req/s (${flood.ratio.toFixed(2)}×); flood answered ${JSON.stringify(flood.floodStatuses)}`);
+    log(
+      `    alone ${Math.round(flood.alone.rps)} req/s, under the flood ${Math.round(flood.under.rps)} req/s (${flood.ratio.toFixed(2)}×); flood answered ${JSON.stringify(flood.floodStatuses)}`,
+    );
     rows.push({
       title: 'token endpoint (jwt) under wrong-secret flood',
       ...flood.under,
@@ -365,7 +410,11 @@ async function main() {
     };
     console.log('\n' + printTable(rows));
     console.log(`\narchival run: ${archival.countriesArchived} countries in ${archival.wallMs} ms (${archival.status})`);
-    console.log(`RSS after the run (MB, target < 150): ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `RSS after the run (MB, target < 150): ${Object.entries(rss)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     const files = writeResults(join(root, 'bench/results'), result);
     console.log(`\nwrote ${files.json} and ${files.svg}`);
     // Honesty: a benchmark that counted errors measured something else.

@@ -38,7 +38,20 @@ export async function createPgServer({ port, log }) {
     async start() {
       child = spawn(
         join(bin, 'postgres'),
-        ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${parent}`, '-c', 'max_connections=300', '-c', 'fsync=off'],
+        [
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          `unix_socket_directories=${parent}`,
+          '-c',
+          'max_connections=300',
+          '-c',
+          'fsync=off',
+        ],
         { stdio: 'ignore', ...asUser },
       );
       const deadline = Date.now() + 30_000;

@@ -35,6 +35,12 @@ export async function measureFlood({ url, goodHeaders, body, floodClientId, conn
   const under = await run({ ...good, duration });
   const floodResult = await flood;
   const statuses = Object.fromEntries(Object.entries(floodResult.statusCodeStats ?? {}).map(([status, { count }]) => [status, count]));
-  const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, requests: r.requests.total });
+  const summary = (r) => ({
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    requests: r.requests.total,
+  });
   return { alone: summary(alone), under: summary(under), ratio: under.requests.average / alone.requests.average, floodStatuses: statuses };
 }

@@ -10,12 +10,23 @@ const port = Number(process.argv[2]);
 const issuer = `http://127.0.0.1:${port}`;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'bench', use: 'sig', alg: 'RS256' };
-const ecJwk = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'bench-es', use: 'sig', alg: 'ES256' };
+const ecJwk = {
+  ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+  kid: 'bench-es',
+  use: 'sig',
+  alg: 'ES256',
+};
 const edJwk = { ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: 'bench-ed', use: 'sig', alg: 'EdDSA' };
 // The public key the bench signs its client assertions with (the same pair as the playground's).
 const pkjwtPublicJwk = process.argv[3] ? JSON.parse(process.argv[3]) : undefined;
 /** Token format and JWT signing algorithm per peer client. */
-const FORMATS = { opaque: ['opaque'], jwt: ['jwt', 'RS256'], 'jwt-es256': ['jwt', 'ES256'], 'jwt-eddsa': ['jwt', 'EdDSA'], pkjwt: ['jwt', 'ES256'] };
+const FORMATS = {
+  opaque: ['opaque'],
+  jwt: ['jwt', 'RS256'],
+  'jwt-es256': ['jwt', 'ES256'],
+  'jwt-eddsa': ['jwt', 'EdDSA'],
+  pkjwt: ['jwt', 'ES256'],
+};
 
 const client = (client_id, format) => ({
   client_id,
@@ -28,10 +39,20 @@ const client = (client_id, format) => ({
   'urn:bench:format': format,
 });
 
-const clients = [client('peer-opaque', 'opaque'), client('peer-jwt', 'jwt'), client('peer-jwt-es256', 'jwt-es256'), client('peer-jwt-eddsa', 'jwt-eddsa')];
+const clients = [
+  client('peer-opaque', 'opaque'),
+  client('peer-jwt', 'jwt'),
+  client('peer-jwt-es256', 'jwt-es256'),
+  client('peer-jwt-eddsa', 'jwt-eddsa'),
+];
 if (pkjwtPublicJwk) {
   const { client_secret: _none, ...pkjwt } = client('peer-pkjwt', 'pkjwt');
-  clients.push({ ...pkjwt, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [pkjwtPublicJwk] } });
+  clients.push({
+    ...pkjwt,
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'ES256',
+    jwks: { keys: [pkjwtPublicJwk] },
+  });
 }
 
 const provider = new Provider(issuer, {
@@ -52,7 +73,13 @@ const provider = new Provider(issuer, {
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => {
         const [format, alg] = FORMATS[resource.slice('urn:bench:'.length)];
-        return { scope: 'country.read', audience: 'ms-system', accessTokenTTL: 14400, accessTokenFormat: format, ...(alg ? { jwt: { sign: { alg } } } : {}) };
+        return {
+          scope: 'country.read',
+          audience: 'ms-system',
+          accessTokenTTL: 14400,
+          accessTokenFormat: format,
+          ...(alg ? { jwt: { sign: { alg } } } : {}),
+        };
       },
     },
   },

@@ -43,7 +43,9 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
   cli('set-keys', 'service-client-pkjwt', '--jwks', jwksFile);
   const created = (clientId, ...options) => ({
     id: clientId,
-    secret: /client_secret: (\S+)/.exec(cli('create', clientId, '--scope', 'country.read', '--format', 'jwt', '--lifetime', '14400', ...options))[1],
+    secret: /client_secret: (\S+)/.exec(
+      cli('create', clientId, '--scope', 'country.read', '--format', 'jwt', '--lifetime', '14400', ...options),
+    )[1],
   });
   clients.es256 = created('bench-jwt-es256', '--alg', 'ES256');
   clients.eddsa = created('bench-jwt-eddsa', '--alg', 'EdDSA');
@@ -55,7 +57,12 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
     processes.push(p);
     return p;
   };
-  await start('auth-server', 'auth-server', { PORT: String(ports.auth), ISSUER: authUrl, ARCHIVAL_CLIENT_SECRET: archivalSecret }, `${authUrl}/health`);
+  await start(
+    'auth-server',
+    'auth-server',
+    { PORT: String(ports.auth), ISSUER: authUrl, ARCHIVAL_CLIENT_SECRET: archivalSecret },
+    `${authUrl}/health`,
+  );
   const msEnv = { AUTH_SERVER_URL: authUrl, INTROSPECTION_CLIENT_SECRET: clients.introspector.secret };
   await start('ms-system', 'ms-system', { ...msEnv, PORT: String(ports.ms) }, `http://127.0.0.1:${ports.ms}/ms-system/health`);
   // A second resource server that introspects every request: what the cache saves.
@@ -100,7 +107,12 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
         await new Promise((r) => setTimeout(r, 20));
         run = await (await fetch(`${archivalUrl}/runs/${run.id}`)).json();
       }
-      return { status: run.status, error: run.error, countriesArchived: run.countriesArchived, wallMs: Math.round(performance.now() - started) };
+      return {
+        status: run.status,
+        error: run.error,
+        countriesArchived: run.countriesArchived,
+        wallMs: Math.round(performance.now() - started),
+      };
     },
     /**
      * Two more auth-servers and two more ms-systems on the same database, behind one round-robin
@@ -118,7 +130,12 @@ export async function startPlayground({ root, log, pkjwtPublicJwk }) {
       processes.push(frontProcess);
       const authEnv = { ISSUER: frontAuth, ARCHIVAL_CLIENT_SECRET: archivalSecret };
       for (const [i, port] of [a1, a2].entries()) {
-        await start(`auth-server #${i + 1} (×2)`, 'auth-server', { ...authEnv, PORT: String(port) }, `http://127.0.0.1:${port}/ms-auth-server/health`);
+        await start(
+          `auth-server #${i + 1} (×2)`,
+          'auth-server',
+          { ...authEnv, PORT: String(port) },
+          `http://127.0.0.1:${port}/ms-auth-server/health`,
+        );
       }
       for (const [i, port] of [m1, m2].entries()) {
         await start(

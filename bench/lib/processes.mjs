@@ -31,7 +31,10 @@ export async function startProcess(name, args, { env = {}, readyUrl, timeoutMs =
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) { await exited; throw new Error(`${name} exited (${child.exitCode}):\n${output.slice(-4000)}`); }
+    if (child.exitCode !== null) {
+      await exited;
+      throw new Error(`${name} exited (${child.exitCode}):\n${output.slice(-4000)}`);
+    }
     try {
       const response = await fetch(readyUrl);
       if (response.status < 500) break;

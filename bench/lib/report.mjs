@@ -47,7 +47,9 @@ export function ratioChartSvg(rows, subtitle) {
     const y = top + i * (barHeight + gap);
     const met = r.target === undefined || r.ratio >= r.target;
     parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${esc(r.title)}</text>`);
-    parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, r.ratio * scale)}" height="${barHeight}" fill="${met ? '#2b8a3e' : '#c92a2a'}"/>`);
+    parts.push(
+      `<rect x="${left}" y="${y}" width="${Math.max(1, r.ratio * scale)}" height="${barHeight}" fill="${met ? '#2b8a3e' : '#c92a2a'}"/>`,
+    );
     parts.push(`<text x="${left + r.ratio * scale + 6}" y="${y + 15}">${r.ratio.toFixed(2)}×</text>`);
     if (r.target !== undefined) {
       const x = left + r.target * scale;

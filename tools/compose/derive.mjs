@@ -61,7 +61,11 @@ for (const [name, service] of Object.entries(doc.services)) {
   if (service.volumes !== undefined) {
     // Bind mounts relative to the compose file ("./deploy/…:/etc/…:ro"): absolute, as the
     // derived file lives elsewhere. Named volumes ("pgdata:/var/…") stay as they are.
-    service.volumes = service.volumes.map((spec) => (/^\.{1,2}\//.test(String(spec)) ? `${resolve(context, String(spec).split(':')[0])}:${String(spec).split(':').slice(1).join(':')}` : spec));
+    service.volumes = service.volumes.map((spec) =>
+      /^\.{1,2}\//.test(String(spec))
+        ? `${resolve(context, String(spec).split(':')[0])}:${String(spec).split(':').slice(1).join(':')}`
+        : spec,
+    );
   }
   if (Array.isArray(service.healthcheck?.test)) {
     // podman-compose 1.0.3 mangles the list form: it joins CMD's arguments with broken quoting

@@ -68,6 +68,7 @@ for (;;) {
     throw new Error(`after ${rounds} rounds, fewer than two replicas answered through the proxy — ${report.join('; ')}`);
   }
 }
-for (const [name, replicas] of Object.entries(seen)) step(`${paths[name]} answered by ${replicas.size} replicas: ${[...replicas].join(', ')}`);
+for (const [name, replicas] of Object.entries(seen))
+  step(`${paths[name]} answered by ${replicas.size} replicas: ${[...replicas].join(', ')}`);
 step(`${rounds * 4} tokens issued, introspected active and accepted by ms-system, all through the proxy`);
 console.log('REPLICAS OK');

@@ -172,7 +172,8 @@ function startPostgres() {
   });
   // initdb and the server are chatty; show what matters, keep the rest for a failure report.
   const chatter = [];
-  const important = /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$|runs from|system user|copying|was removed/;
+  const important =
+    /ERROR|FATAL|PANIC|WARNING|first start|joining|did not start|ready to accept|shut down$|runs from|system user|copying|was removed/;
   const filter = (line) => (important.test(line) ? line : (chatter.push(line), null));
   prefixLines(postgres.stdout, 'postgres', 34, filter);
   prefixLines(postgres.stderr, 'postgres', 34, filter);
@@ -203,10 +204,14 @@ function startApp(app, databaseUrl) {
     // Traces go to the console unless you point them elsewhere (Jaeger, Tempo, a collector).
     OTEL_EXPORTER_OTLP_ENDPOINT: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? `http://127.0.0.1:${flowConsole.port}/console/otlp`,
   };
-  const child = run(process.execPath, ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), bundle(app)], {
-    env: appEnv,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = run(
+    process.execPath,
+    ['--enable-source-maps', '--require', join(root, 'tools/playground/exit-with-launcher.cjs'), bundle(app)],
+    {
+      env: appEnv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   prefixLines(child.stdout, app.name, app.color, formatLogLine);
   prefixLines(child.stderr, app.name, app.color, formatLogLine);
   child.exited.then((code) => {
@@ -273,9 +278,7 @@ startApp(archival, databaseUrl);
 await Promise.all([waitHealthy(msSystem), waitHealthy(archival)]);
 say(paint(32, `✔ ready in ${seconds()}`));
 say(paint(1, `flow console: ${publicUrl(flowConsole)}/ — click "walkthrough (JWT)"`));
-console.log(
-  walkthrough({ authServer: publicUrl(authServer), msSystem: publicUrl(msSystem), archival: publicUrl(archival) }),
-);
+console.log(walkthrough({ authServer: publicUrl(authServer), msSystem: publicUrl(msSystem), archival: publicUrl(archival) }));
 if (watching) {
   for (const app of apps) restartOnRebuild(app, databaseUrl);
   say('watching: an app restarts when its code (or a library it uses) changes');

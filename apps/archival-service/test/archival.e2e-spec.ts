@@ -224,7 +224,9 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
       const runs = app.get(RunsService);
       await Promise.all([runs.triggerScheduled(firedAt), runs.triggerScheduled(new Date(firedAt.getTime() - 6))]);
       await runs.idle();
-      const rows = await pg.query(`SELECT id, status, countries_archived FROM archival.archive_runs WHERE slot = 'cron:2026-11-23T11:00:00Z'`);
+      const rows = await pg.query(
+        `SELECT id, status, countries_archived FROM archival.archive_runs WHERE slot = 'cron:2026-11-23T11:00:00Z'`,
+      );
       expect(rows.rows).toEqual([{ id: expect.any(String), status: 'succeeded', countries_archived: 249 }]);
     });
   });
@@ -277,7 +279,10 @@ describe('archival-service (in-process on real Postgres; stub auth-server and ms
       ms.failWith = { status: 403, remaining: Infinity };
       const pagesBefore = ms.pageRequests.length;
       const run = await waitForRun((await trigger()).body.id);
-      expect(run).toMatchObject({ status: 'failed', error: 'ms-system answered HTTP 403 to GET /country?page=1&size=100 (insufficient_scope)' });
+      expect(run).toMatchObject({
+        status: 'failed',
+        error: 'ms-system answered HTTP 403 to GET /country?page=1&size=100 (insufficient_scope)',
+      });
       expect(ms.pageRequests.length - pagesBefore).toBe(1);
     });
 

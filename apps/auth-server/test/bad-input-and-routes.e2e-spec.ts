@@ -1,4 +1,14 @@
-import { call, createTestDatabase, FORM, postForm, SEEDED, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import {
+  call,
+  createTestDatabase,
+  FORM,
+  postForm,
+  SEEDED,
+  startAuthServer,
+  tokenFor,
+  type TestAuthServer,
+  type TestDatabase,
+} from './support/auth-server';
 
 /**
  * docs/contract.md, "Errors": input PostgreSQL cannot take gets the endpoint's
@@ -110,9 +120,17 @@ describe('bad input PostgreSQL cannot take, and routes that do not exist', () =>
       const contentType = `text/${SECRET}`;
       const reply = await call(`${server.baseUrl}/health`, { method: 'GET' });
       expect(reply.status).toBe(200);
-      const posted = await call(`${server.baseUrl}/oauth2/jwks?x=${SECRET}`, { method: 'PUT', headers: { 'content-type': contentType }, body: 'x' });
+      const posted = await call(`${server.baseUrl}/oauth2/jwks?x=${SECRET}`, {
+        method: 'PUT',
+        headers: { 'content-type': contentType },
+        body: 'x',
+      });
       expect(posted.text).not.toContain(SECRET);
-      const json = await call(`${server.baseUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"${SECRET}":` });
+      const json = await call(`${server.baseUrl}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"${SECRET}":`,
+      });
       expect(json.status).toBeGreaterThanOrEqual(400);
       expect(json.status).toBeLessThan(500);
       expect(json.text).not.toContain(SECRET);

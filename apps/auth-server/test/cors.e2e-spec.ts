@@ -20,7 +20,11 @@ describe('CORS for Swagger UI pages', () => {
     fetch(`${server.baseUrl}/oauth2/token`, {
       method: 'OPTIONS',
       // What Swagger UI's "Authorize" sends (it adds X-Requested-With).
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-requested-with' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-requested-with',
+      },
     });
 
   it('allows ms-system’s Swagger UI origin to POST to the token endpoint with Basic credentials', async () => {

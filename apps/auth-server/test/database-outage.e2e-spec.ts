@@ -1,4 +1,13 @@
-import { basic, call, createTestDatabase, postForm, SEEDED, startAuthServer, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import {
+  basic,
+  call,
+  createTestDatabase,
+  postForm,
+  SEEDED,
+  startAuthServer,
+  type TestAuthServer,
+  type TestDatabase,
+} from './support/auth-server';
 import { startTcpCut, type TcpCut } from './support/tcp-cut';
 
 /**
@@ -39,8 +48,16 @@ describe('PostgreSQL outage', () => {
     const during = [
       await token(), // cached client: fails at the insert
       await token(SEEDED.archival), // never verified: fails at the client read
-      await postForm(`${server.baseUrl}/oauth2/introspect`, { token: accessToken, client_id: SEEDED.jwt.id, client_secret: SEEDED.jwt.secret }),
-      await postForm(`${server.baseUrl}/oauth2/revoke`, { token: accessToken, client_id: SEEDED.opaque.id, client_secret: SEEDED.opaque.secret }),
+      await postForm(`${server.baseUrl}/oauth2/introspect`, {
+        token: accessToken,
+        client_id: SEEDED.jwt.id,
+        client_secret: SEEDED.jwt.secret,
+      }),
+      await postForm(`${server.baseUrl}/oauth2/revoke`, {
+        token: accessToken,
+        client_id: SEEDED.opaque.id,
+        client_secret: SEEDED.opaque.secret,
+      }),
       await call(`${server.baseUrl}/.well-known/oauth-authorization-server`),
       await call(`${server.baseUrl}/oauth2/jwks`),
     ];

@@ -1,6 +1,15 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { SigningKeyService } from '../src/app/keys/signing-key.service';
-import { call, createTestDatabase, SEEDED, sql, startAuthServer, tokenFor, type TestAuthServer, type TestDatabase } from './support/auth-server';
+import {
+  call,
+  createTestDatabase,
+  SEEDED,
+  sql,
+  startAuthServer,
+  tokenFor,
+  type TestAuthServer,
+  type TestDatabase,
+} from './support/auth-server';
 
 const ISSUER = 'http://localhost:8085/ms-auth-server';
 const METADATA = {
@@ -71,7 +80,12 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
     it('verifies a JWT issued to service-client-jwt, with header typ at+jwt (RFC 9068 §4)', async () => {
       const token = await tokenFor(server.baseUrl, SEEDED.jwt);
       const jwks = createLocalJWKSet((await call(`${server.baseUrl}/oauth2/jwks`)).body);
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ISSUER, audience: 'service-client-jwt', typ: 'at+jwt', algorithms: ['RS256'] });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer: ISSUER,
+        audience: 'service-client-jwt',
+        typ: 'at+jwt',
+        algorithms: ['RS256'],
+      });
       expect(protectedHeader.typ).toBe('at+jwt');
       expect(payload.client_id).toBe('service-client-jwt');
     });
@@ -125,7 +139,10 @@ describe('JWKS (RFC 7517), metadata (RFC 8414), health and docs', () => {
 
   it('describes the three OAuth endpoints in OpenAPI: POST with Basic auth, 200 and 401', async () => {
     const spec = (await (await fetch(`${server.baseUrl}/docs-json`)).json()) as {
-      paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown>; security?: unknown[] } }>;
+      paths: Record<
+        string,
+        { post?: { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown>; security?: unknown[] } }
+      >;
     };
     for (const endpoint of ['token', 'introspect', 'revoke']) {
       const post = spec.paths[`/ms-auth-server/oauth2/${endpoint}`]?.post;

@@ -8,7 +8,9 @@ import { basic, postForm, SEEDED, useAuthServer } from './support/auth-server';
  * secret keeps getting tokens throughout.
  */
 describe('failed client authentication is throttled (docs/contract.md)', () => {
-  const auth = useAuthServer('auth_throttle', { env: { FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_LIMIT_PER_ADDRESS: '20', FAILED_AUTH_THROTTLE_DELAY_MS: '50' } });
+  const auth = useAuthServer('auth_throttle', {
+    env: { FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_LIMIT_PER_ADDRESS: '20', FAILED_AUTH_THROTTLE_DELAY_MS: '50' },
+  });
   let tokenUrl: string;
 
   beforeAll(async () => {
@@ -21,7 +23,8 @@ describe('failed client authentication is throttled (docs/contract.md)', () => {
 
   it('thirty concurrent first requests of a good client (nothing cached yet) all succeed: identical credentials share one verification', async () => {
     // Before: each counted as an attempt from its start, so all but the first five got 429.
-    const first = () => postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
+    const first = () =>
+      postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
     const replies = await Promise.all(Array.from({ length: 30 }, first));
     expect(replies.map((r) => r.status)).toEqual(Array(30).fill(200));
   });

@@ -159,7 +159,11 @@ describe('introspection (RFC 7662), revocation (RFC 7009) and the revocation fee
     });
 
     it('answers a missing token with 400 invalid_request', async () => {
-      const reply = await postForm(`${auth.server.baseUrl}/oauth2/revoke`, {}, { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) });
+      const reply = await postForm(
+        `${auth.server.baseUrl}/oauth2/revoke`,
+        {},
+        { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) },
+      );
       expect(reply.status).toBe(400);
       expect(reply.body).toEqual({ error: 'invalid_request', error_description: "missing parameter 'token'" });
     });

@@ -90,7 +90,13 @@ describe('openid-client v6 interoperability', () => {
         algorithm: 'oauth2',
         execute: [oidc.allowInsecureRequests],
       });
-      expect(config.serverMetadata().token_endpoint_auth_signing_alg_values_supported).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']);
+      expect(config.serverMetadata().token_endpoint_auth_signing_alg_values_supported).toEqual([
+        'RS256',
+        'PS256',
+        'ES256',
+        'EdDSA',
+        'Ed25519',
+      ]);
       const tokens = await oidc.clientCredentialsGrant(config, { scope: 'country.read' });
       expect(tokens.scope).toBe('country.read');
       expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
@@ -135,7 +141,13 @@ describe('openid-client v6 interoperability', () => {
       );
       const client: oauth.Client = { client_id: PKJWT };
       const auth = oauth.PrivateKeyJwt({ key: await pkjwtPrivateKey(), kid: PKJWT_PRIVATE_JWK.kid });
-      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'customer.read' }, { [oauth.allowInsecureRequests]: true });
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        auth,
+        { scope: 'customer.read' },
+        { [oauth.allowInsecureRequests]: true },
+      );
       const tokens = await oauth.processClientCredentialsResponse(as, client, response);
       expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'customer.read', expires_in: 14400 });
       const introspection = await oauth.processIntrospectionResponse(

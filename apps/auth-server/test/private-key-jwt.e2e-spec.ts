@@ -174,7 +174,8 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       expect(introspected.body).toMatchObject({ active: true, client_id: PKJWT, scope: 'country.read customer.read' });
       const other = await tokenFor(auth.server.baseUrl, SEEDED.opaque);
       expect(
-        (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body.active,
+        (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: other, ...assertionParams(await seededAssertion()) })).body
+          .active,
       ).toBe(true);
       const revoked = await postForm(`${auth.server.baseUrl}/oauth2/revoke`, {
         token: access_token,
@@ -192,7 +193,10 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       const assertion = await seededAssertion();
       const first = await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) });
       expect(first.status).toBe(200);
-      await refused(postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) }), 'introspection replay');
+      await refused(
+        postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token: 'x', ...assertionParams(assertion) }),
+        'introspection replay',
+      );
     });
   });
 

@@ -36,7 +36,8 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
     ...extra,
   ];
   const introspect = async (token: string) =>
-    (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) })).body;
+    (await postForm(`${auth.server.baseUrl}/oauth2/introspect`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) }))
+      .body;
   // The server's token endpoint by the metadata's name (issuer-based); it is also reachable by the URL the request used.
   const proof = (extra: Record<string, unknown> = {}, htu = `${ISSUER}/oauth2/token`) => key.proof({ htm: 'POST', htu, ...extra });
 

@@ -48,9 +48,18 @@ describe('a restart keeps clients, tokens and keys', () => {
     expect(kidsAfter).toEqual(kidsBefore);
     const rs256 = (await call(`${server.baseUrl}/oauth2/jwks`)).body.keys.find((k: { alg: string }) => k.alg === 'RS256');
     expect(decodeProtectedHeader(await tokenFor(server.baseUrl, SEEDED.jwt)).kid).toBe(rs256.kid);
-    expect((await postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', client_id: 'survivor', client_secret: secret })).status).toBe(200);
+    expect(
+      (await postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials', client_id: 'survivor', client_secret: secret }))
+        .status,
+    ).toBe(200);
     const clients = await sql<{ client_id: string }>(db, 'SELECT client_id FROM clients ORDER BY client_id');
-    expect(clients.map((c) => c.client_id)).toEqual(['archival-service', 'service-client-jwt', 'service-client-pkjwt', 'survivor', 'user-client-opaque']);
+    expect(clients.map((c) => c.client_id)).toEqual([
+      'archival-service',
+      'service-client-jwt',
+      'service-client-pkjwt',
+      'survivor',
+      'user-client-opaque',
+    ]);
   });
 });
 
@@ -58,7 +67,9 @@ describe('production mode (NODE_ENV=production)', () => {
   it('refuses to start while a seeded client still has its dev-default secret, and says why', async () => {
     const db = await createTestDatabase('auth_prod');
     try {
-      await expect(startAuthServer(db, { env: { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') } })).rejects.toThrow(
+      await expect(
+        startAuthServer(db, { env: { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') } }),
+      ).rejects.toThrow(
         /refusing to start in production: the seeded client\(s\) user-client-opaque, service-client-jwt, archival-service, service-client-pkjwt still accept/,
       );
     } finally {
@@ -67,9 +78,15 @@ describe('production mode (NODE_ENV=production)', () => {
   });
   it('starts once every seeded secret is rotated and service-client-pkjwt has a key of its own', async () => {
     const db = await createTestDatabase('auth_prod_ready');
-    const env = { NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ARCHIVAL_CLIENT_SECRET: 'a-real-archival-secret' };
+    const env = {
+      NODE_ENV: 'production',
+      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ARCHIVAL_CLIENT_SECRET: 'a-real-archival-secret',
+    };
     try {
-      const setup = await startAuthServer(db, { env: { SIGNING_KEY_ENCRYPTION_KEY: env.SIGNING_KEY_ENCRYPTION_KEY, ARCHIVAL_CLIENT_SECRET: env.ARCHIVAL_CLIENT_SECRET } });
+      const setup = await startAuthServer(db, {
+        env: { SIGNING_KEY_ENCRYPTION_KEY: env.SIGNING_KEY_ENCRYPTION_KEY, ARCHIVAL_CLIENT_SECRET: env.ARCHIVAL_CLIENT_SECRET },
+      });
       const admin = setup.app.get(ClientAdminService);
       await admin.rotateSecret('user-client-opaque');
       await admin.rotateSecret('service-client-jwt');
@@ -83,7 +100,6 @@ describe('production mode (NODE_ENV=production)', () => {
     }
   });
 });
-
 
 describe('secrets and tokens never reach the log', () => {
   let db: TestDatabase;
@@ -129,7 +145,11 @@ describe('secrets and tokens never reach the log', () => {
     const asIntrospector = { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) };
     await postForm(`${server.baseUrl}/oauth2/introspect`, { token }, asIntrospector);
     await postForm(`${server.baseUrl}/oauth2/introspect`, { token: jwt }, asIntrospector);
-    await postForm(`${server.baseUrl}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(SEEDED.opaque.id, 'wrong-secret-value') });
+    await postForm(
+      `${server.baseUrl}/oauth2/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(SEEDED.opaque.id, 'wrong-secret-value') },
+    );
     await postForm(`${server.baseUrl}/oauth2/revoke`, { token }, { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
     await call(`${server.baseUrl}/oauth2/jwks?access_token=${token}`);
     await new Promise((r) => setTimeout(r, 200)); // let async log writes land

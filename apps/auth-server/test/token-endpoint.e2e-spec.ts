@@ -27,7 +27,12 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
       const reply = await postForm(tokenUrl, post(SEEDED.opaque, { scope: 'country.read' }));
       expect(reply.status).toBe(200);
       expect(Object.keys(reply.body)).toEqual(['access_token', 'token_type', 'expires_in', 'scope']);
-      expect(reply.body).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 14400, scope: 'country.read' });
+      expect(reply.body).toEqual({
+        access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        token_type: 'Bearer',
+        expires_in: 14400,
+        scope: 'country.read',
+      });
       expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
       expectNoStore(reply.headers);
     });
@@ -44,9 +49,16 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('gives service-client-jwt an RFC 9068 JWT by client_secret_basic', async () => {
-      const reply = await postForm(tokenUrl, grant({ scope: 'customer.read country.read' }), { authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret) });
+      const reply = await postForm(tokenUrl, grant({ scope: 'customer.read country.read' }), {
+        authorization: basic(SEEDED.jwt.id, SEEDED.jwt.secret),
+      });
       expect(reply.status).toBe(200);
-      expect(reply.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 14400, scope: 'customer.read country.read' });
+      expect(reply.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 14400,
+        scope: 'customer.read country.read',
+      });
       expectNoStore(reply.headers);
       const header = decodeProtectedHeader(reply.body.access_token);
       expect(header).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
@@ -70,7 +82,9 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('accepts the scheme name "basic" in any case', async () => {
-      const reply = await postForm(tokenUrl, grant(), { authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret).replace('Basic', 'bAsIc') });
+      const reply = await postForm(tokenUrl, grant(), {
+        authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret).replace('Basic', 'bAsIc'),
+      });
       expect(reply.status).toBe(200);
     });
 
@@ -109,16 +123,26 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
       ['multipart/form-data; boundary=x', '--x--'],
       ['application/xml', '<grant/>'],
     ])('answers a %s body with 400 invalid_request, not 415', async (contentType, body) => {
-      const reply = await call(tokenUrl, { method: 'POST', headers: { 'content-type': contentType, authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) }, body });
+      const reply = await call(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: basic(SEEDED.opaque.id, SEEDED.opaque.secret) },
+        body,
+      });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded' });
+      expect(reply.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request body must be application/x-www-form-urlencoded',
+      });
       expectNoStore(reply.headers);
     });
 
     it('answers a request without a body or content type with 400 invalid_request', async () => {
       const reply = await call(tokenUrl, { method: 'POST' });
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded' });
+      expect(reply.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request body must be application/x-www-form-urlencoded',
+      });
     });
 
     it('refuses a repeated parameter (§3.2)', async () => {
@@ -162,7 +186,11 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     });
 
     it('answers an oversized body with 413 and a JSON error', async () => {
-      const reply = await call(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body: `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}` });
+      const reply = await call(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': FORM },
+        body: `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}`,
+      });
       expect(reply.status).toBe(413);
       expect(reply.body).toEqual({ error: 'request_too_large', error_description: expect.any(String) });
     });
@@ -235,7 +263,10 @@ describe('POST /ms-auth-server/oauth2/token (RFC 6749 §4.4 client credentials)'
     it('answers an unknown scope with 400 invalid_scope', async () => {
       const reply = await postForm(tokenUrl, post(SEEDED.opaque, { scope: 'country.read admin.all' }));
       expect(reply.status).toBe(400);
-      expect(reply.body).toEqual({ error: 'invalid_scope', error_description: 'the requested scope is invalid, unknown, or not allowed for this client' });
+      expect(reply.body).toEqual({
+        error: 'invalid_scope',
+        error_description: 'the requested scope is invalid, unknown, or not allowed for this client',
+      });
       expectNoStore(reply.headers);
     });
 

@@ -70,7 +70,10 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
     it.each(['AU', 'AUSS', 'A1S', '123', '%C3%84US', "A'S", 'AU%20'])('not three letters (%s) → 400 JSON', async (code) => {
       const response = await get(`/country/code/${code}`);
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'code must be three letters (ISO 3166-1 alpha-3)' });
+      expect(await response.json()).toEqual({
+        error: 'invalid_request',
+        error_description: 'code must be three letters (ISO 3166-1 alpha-3)',
+      });
     });
 
     it('a token without country.read → 403 insufficient_scope', async () => {
@@ -80,7 +83,10 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
       expect(challenge).toMatch(/^Bearer /);
       expect(challenge).toContain('error="insufficient_scope"');
       expect(challenge).toContain('scope="country.read"');
-      expect(await response.json()).toEqual({ error: 'insufficient_scope', error_description: 'the access token lacks the required scope' });
+      expect(await response.json()).toEqual({
+        error: 'insufficient_scope',
+        error_description: 'the access token lacks the required scope',
+      });
     });
 
     it('an opaque token is introspected (auto mode)', async () => {
@@ -167,7 +173,10 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
 
     it('serves Swagger UI at /ms-system/docs with bearer auth declared', async () => {
       expect((await fetch(`${ms.url}/docs`)).status).toBe(200);
-      const spec = (await (await fetch(`${ms.url}/docs-json`)).json()) as { components: { securitySchemes: Record<string, unknown> }; paths: Record<string, unknown> };
+      const spec = (await (await fetch(`${ms.url}/docs-json`)).json()) as {
+        components: { securitySchemes: Record<string, unknown> };
+        paths: Record<string, unknown>;
+      };
       expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/ms-system/country/code/{code}', '/ms-system/country']));
     });
@@ -177,14 +186,18 @@ describe('ms-system countries over HTTP (real PostgreSQL)', () => {
         components: { securitySchemes: Record<string, unknown> };
         paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
       };
-      const metadata = (await (await fetch(`${ms.auth.issuer}/.well-known/oauth-authorization-server`)).json()) as { token_endpoint: string };
+      const metadata = (await (await fetch(`${ms.auth.issuer}/.well-known/oauth-authorization-server`)).json()) as {
+        token_endpoint: string;
+      };
       expect(spec.components.securitySchemes['oauth2']).toEqual({
         type: 'oauth2',
         description: expect.any(String),
         flows: { clientCredentials: { tokenUrl: metadata.token_endpoint, scopes: { 'country.read': expect.any(String) } } },
       });
       // Either scheme is enough (OpenAPI: alternatives in the security list).
-      expect(spec.paths['/ms-system/country/code/{code}'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }, { oauth2: ['country.read'] }]));
+      expect(spec.paths['/ms-system/country/code/{code}'].get.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }, { oauth2: ['country.read'] }]),
+      );
     });
 
     it('unknown routes → 404 JSON', async () => {

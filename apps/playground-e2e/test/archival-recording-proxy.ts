@@ -13,7 +13,9 @@ export interface ProxiedRequest {
  * carried and what ms-system answered. archival-service never reveals its token (not in logs, not
  * in any API), so this is how the e2e learns the token it must revoke.
  */
-export async function startRecordingProxy(target: () => string): Promise<{ url: string; requests: ProxiedRequest[]; close(): Promise<void> }> {
+export async function startRecordingProxy(
+  target: () => string,
+): Promise<{ url: string; requests: ProxiedRequest[]; close(): Promise<void> }> {
   const requests: ProxiedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const upstream = new URL(req.url ?? '/', target());

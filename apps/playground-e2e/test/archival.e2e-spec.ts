@@ -176,7 +176,9 @@ describe('archival-service ↔ auth-server ↔ ms-system (built apps, real Postg
     let runs: RunJson[] = [];
     for (;;) {
       const all = (await (await fetch(`${archivalUrl()}/runs`)).json()) as RunJson[];
-      runs = all.filter((r) => r.slot.startsWith('cron:') && r.status === 'succeeded' && Date.parse(r.slot.slice(5)) >= since.getTime() - 1000);
+      runs = all.filter(
+        (r) => r.slot.startsWith('cron:') && r.status === 'succeeded' && Date.parse(r.slot.slice(5)) >= since.getTime() - 1000,
+      );
       if (runs.length >= 3) break;
       if (Date.now() > deadline) throw new Error(`only ${runs.length} scheduled runs succeeded`);
       await new Promise((r) => setTimeout(r, 250));

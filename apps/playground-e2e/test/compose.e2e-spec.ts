@@ -50,7 +50,11 @@ function sourceOf(app: AppName): string {
     readdirSync(dir)
       .map((entry) => join(dir, entry))
       .map((path) =>
-        statSync(path).isDirectory() ? read(path) : /\.ts$/.test(path) && !/\.spec\.ts$|[/\\]testing[/\\]/.test(path) ? readFileSync(path, 'utf8') : '',
+        statSync(path).isDirectory()
+          ? read(path)
+          : /\.ts$/.test(path) && !/\.spec\.ts$|[/\\]testing[/\\]/.test(path)
+            ? readFileSync(path, 'utf8')
+            : '',
       )
       .join('\n');
   const libs = readdirSync(join(root, 'libs/shared')).map((lib) => join(root, 'libs/shared', lib, 'src'));
@@ -59,7 +63,15 @@ function sourceOf(app: AppName): string {
 
 describe('docker-compose.yml', () => {
   it('has exactly postgres, the three apps, the flow console, the reverse proxy and Prometheus', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['archival-service', 'auth-server', 'console', 'ms-system', 'postgres', 'prometheus', 'proxy']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'archival-service',
+      'auth-server',
+      'console',
+      'ms-system',
+      'postgres',
+      'prometheus',
+      'proxy',
+    ]);
   });
 
   describe('proxy', () => {
@@ -76,17 +88,20 @@ describe('docker-compose.yml', () => {
       expect(proxy().ports).toEqual(PUBLIC.map(({ port }) => `127.0.0.1:${port}:${port}`));
     });
 
-    it.each(PUBLIC.map(({ port, basePath }) => [port, basePath, basePath === '/console' ? 'console' : Object.entries(APPS).find(([, a]) => a.port === port)?.[0]]))(
-      'routes :%s%s/ to the replicas of %s, and nothing else on that port',
-      (port, basePath, app) => {
-        const server = nginx.servers.find((s) => s.listen === String(port));
-        expect(server).toBeDefined();
-        // One proxied location: another app's base path on this port is a 404, as without a proxy.
-        expect(server?.locations).toEqual({ [`${basePath}/`]: `http://${app}` });
-        // The upstream names the compose service (every replica answers to it) on the app's port.
-        expect(nginx.upstreams[app as string]).toEqual([`${app}:${port}`]);
-      },
-    );
+    it.each(
+      PUBLIC.map(({ port, basePath }) => [
+        port,
+        basePath,
+        basePath === '/console' ? 'console' : Object.entries(APPS).find(([, a]) => a.port === port)?.[0],
+      ]),
+    )('routes :%s%s/ to the replicas of %s, and nothing else on that port', (port, basePath, app) => {
+      const server = nginx.servers.find((s) => s.listen === String(port));
+      expect(server).toBeDefined();
+      // One proxied location: another app's base path on this port is a 404, as without a proxy.
+      expect(server?.locations).toEqual({ [`${basePath}/`]: `http://${app}` });
+      // The upstream names the compose service (every replica answers to it) on the app's port.
+      expect(nginx.upstreams[app as string]).toEqual([`${app}:${port}`]);
+    });
 
     it('logs which replica answered, and never a query string (tokens stay out of logs)', () => {
       expect(nginx.logFormat).toContain('$upstream_addr');
@@ -108,7 +123,7 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('sends every app\'s traces to the console, which reaches the apps by service name', () => {
+  it("sends every app's traces to the console, which reaches the apps by service name", () => {
     for (const app of appNames) expect(env(app)['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://console:8080/console/otlp');
     const console = compose.services['console'];
     expect(console.command).toEqual(['node', 'dist/apps/console/main.js']);

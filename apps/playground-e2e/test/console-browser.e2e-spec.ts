@@ -49,12 +49,16 @@ describe('flow console in Chromium', () => {
     await page.keyboard.press('Enter');
 
     const detail = page.locator('#detail');
-    const tokenExchange = detail.locator('details.exchange summary', { hasText: 'client → auth-server  POST /ms-auth-server/oauth2/token' });
+    const tokenExchange = detail.locator('details.exchange summary', {
+      hasText: 'client → auth-server  POST /ms-auth-server/oauth2/token',
+    });
     const countryExchange = detail.locator('details.exchange summary', { hasText: 'client → ms-system  GET /ms-system/country/code/AUS' });
     await tokenExchange.waitFor({ timeout: 10_000 });
     await countryExchange.waitFor({ timeout: 10_000 });
     // This ms-system has never seen a JWT: it fetches the JWKS inside the request, and the flow shows it.
-    await detail.locator('details.exchange summary', { hasText: 'ms-system → auth-server  GET /ms-auth-server/oauth2/jwks' }).waitFor({ timeout: 10_000 });
+    await detail
+      .locator('details.exchange summary', { hasText: 'ms-system → auth-server  GET /ms-auth-server/oauth2/jwks' })
+      .waitFor({ timeout: 10_000 });
     await detail.getByText('ms-system accepted the token: 200').waitFor({ timeout: 10_000 });
 
     // Order: the token exchange is listed before the call that uses it.

@@ -18,7 +18,11 @@ function sources(dir: string): string[] {
     return /\.(ts|mjs)$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name) ? [readFileSync(path, 'utf8')] : [];
   });
 }
-const code = [...['auth-server', 'ms-system', 'archival-service', 'console'].map((app) => join(root, 'apps', app, 'src')), join(root, 'libs'), join(root, 'tools')]
+const code = [
+  ...['auth-server', 'ms-system', 'archival-service', 'console'].map((app) => join(root, 'apps', app, 'src')),
+  join(root, 'libs'),
+  join(root, 'tools'),
+]
   .flatMap(sources)
   .join('\n');
 
@@ -50,9 +54,13 @@ describe('docs/contract.md is true', () => {
       const app = appOf(path);
       const origin = `http://127.0.0.1:${playground.ports[app]}`;
       const url = origin + path.replace(':id', '00000000-0000-4000-8000-000000000000');
-      const response = await fetch(url, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+      const response = await fetch(url, {
+        method,
+        ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+      });
       const body = (await response.json().catch(() => ({}))) as { error_description?: string };
-      const notRouted = (response.status === 404 && /^(Cannot (GET|POST)|no such resource)/.test(body.error_description ?? '')) || response.status === 405;
+      const notRouted =
+        (response.status === 404 && /^(Cannot (GET|POST)|no such resource)/.test(body.error_description ?? '')) || response.status === 405;
       if (notRouted || response.status >= 500) missing.push(`${method} ${path} → ${response.status} ${JSON.stringify(body)}`);
     }
     expect(missing).toEqual([]);

@@ -77,14 +77,17 @@ describe('deploy/kubernetes', () => {
       expect(deployment().spec.strategy).toEqual({ type: 'Recreate' });
       expect(lookup('HorizontalPodAutoscaler', 'console')).toBeUndefined();
       expect(deployment().spec.template.spec.securityContext.runAsNonRoot).toBe(true);
-      for (const probe of ['readinessProbe', 'livenessProbe']) expect(container()[probe].httpGet).toEqual({ path: '/console/health', port: 'http' });
+      for (const probe of ['readinessProbe', 'livenessProbe'])
+        expect(container()[probe].httpGet).toEqual({ path: '/console/health', port: 'http' });
     });
 
-    it('receives every app\'s traces through its Service, and takes the scenario clients\' secrets from a Secret', () => {
+    it("receives every app's traces through its Service, and takes the scenario clients' secrets from a Secret", () => {
       const config = find('ConfigMap', 'playground-config').data ?? {};
       expect(config['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://console:8080/console/otlp');
       expect(find('Service', 'console').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http' }]);
-      const secrets = container().env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: { name: string }) => e.name);
+      const secrets = container()
+        .env.filter((e: { valueFrom?: unknown }) => e.valueFrom)
+        .map((e: { name: string }) => e.name);
       expect(secrets.sort()).toEqual(['JWT_CLIENT_SECRET', 'OPAQUE_CLIENT_SECRET']);
     });
   });
@@ -112,7 +115,10 @@ describe('deploy/kubernetes', () => {
     });
 
     it('reads DATABASE_URL from the external-database Secret', () => {
-      expect(container().env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'playground-database', key: 'url' } } });
+      expect(container().env).toContainEqual({
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'playground-database', key: 'url' } },
+      });
     });
 
     it('has a Service selecting its pods on the contract port', () => {
@@ -132,7 +138,9 @@ describe('deploy/kubernetes', () => {
       if (!app.hpa) return expect(hpa).toBeUndefined();
       expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
       expect(hpa?.spec.minReplicas).toBe(deployment().spec.replicas);
-      expect(hpa?.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+      expect(hpa?.spec.metrics).toEqual([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ]);
     });
 
     it('reaches the other apps through their in-cluster Services', () => {

@@ -44,7 +44,10 @@ async function runBlocks(blocks: string[]): Promise<string[]> {
   const script = ['set -e', ...blocks.map((block) => `${block}\necho; echo ${marker}`)].join('\n');
   // Asynchronous, so the launcher's output keeps flowing into this test meanwhile.
   const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
-  return stdout.split(marker).slice(0, blocks.length).map((output) => output.trim());
+  return stdout
+    .split(marker)
+    .slice(0, blocks.length)
+    .map((output) => output.trim());
 }
 
 interface Launcher {
@@ -57,7 +60,11 @@ interface Launcher {
 /** Starts the launcher as `npm start` would (built apps, own embedded Postgres) and waits for the walkthrough. */
 async function startLauncher(env: NodeJS.ProcessEnv): Promise<Launcher> {
   let output = '';
-  const child = spawn(process.execPath, ['tools/playground/start.mjs', '--no-build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['tools/playground/start.mjs', '--no-build'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 90_000;
@@ -85,7 +92,13 @@ describe('npm start (tools/playground/start.mjs)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'playground-launcher-'));
     chmodSync(dir, 0o755); // as root, Postgres runs as its own user and must enter the dir
-    Object.assign(ports, { auth: await freePort(), ms: await freePort(), archival: await freePort(), pg: await freePort(), console: await freePort() });
+    Object.assign(ports, {
+      auth: await freePort(),
+      ms: await freePort(),
+      archival: await freePort(),
+      pg: await freePort(),
+      console: await freePort(),
+    });
     env = {
       ...process.env,
       AUTH_SERVER_PORT: String(ports.auth),
@@ -97,7 +110,19 @@ describe('npm start (tools/playground/start.mjs)', () => {
       NO_COLOR: '1',
     };
     // The launcher's own PostgreSQL, not the test server: that is the path `npm start` takes.
-    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'ISSUER', 'AUTH_SERVER_URL', 'MS_SYSTEM_URL', 'ARCHIVAL_SERVICE_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    for (const name of [
+      'DATABASE_URL',
+      'PGHOST',
+      'PGPORT',
+      'PGUSER',
+      'PGPASSWORD',
+      'PGDATABASE',
+      'ISSUER',
+      'AUTH_SERVER_URL',
+      'MS_SYSTEM_URL',
+      'ARCHIVAL_SERVICE_URL',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ]) {
       delete env[name];
     }
     launcher = await startLauncher(env);
@@ -115,7 +140,10 @@ describe('npm start (tools/playground/start.mjs)', () => {
   }, 60_000);
 
   it('prints the flow console URL first, and the console serves its page there', async () => {
-    const firstLine = launcher.output().split('\n').find((line) => line.trim() !== '');
+    const firstLine = launcher
+      .output()
+      .split('\n')
+      .find((line) => line.trim() !== '');
     expect(firstLine).toContain(`flow console: http://localhost:${ports.console}/console/`);
     const page = await fetch(`http://127.0.0.1:${ports.console}/console/`);
     expect(page.status).toBe(200);

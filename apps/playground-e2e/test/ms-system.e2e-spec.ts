@@ -7,8 +7,6 @@ import { basic, CLIENTS, REVOCATION_WINDOW_MS, type ClientId } from './support/s
 
 type Mode = 'auto' | 'jwt' | 'introspection';
 
-
-
 describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
   let pg: Playground;
 
@@ -65,28 +63,31 @@ describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
       await pg.start('ms-system', { TOKEN_VALIDATION_MODE: mode, REVOCATION_POLL_INTERVAL_SECONDS: '1' });
     }, 60_000);
 
-    it.each(Object.keys(CLIENTS) as ClientId[])('seed walkthrough for %s: 401 WWW-Authenticate: Bearer → token → 200 AUSTRALIA', async (clientId) => {
-      const anonymous = await aus();
-      expect(anonymous.status).toBe(401);
-      expect(anonymous.headers.get('www-authenticate')).toBe(
-        'Bearer realm="ms-system", resource_metadata="http://localhost:8091/.well-known/oauth-protected-resource/ms-system", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"',
-      );
+    it.each(Object.keys(CLIENTS) as ClientId[])(
+      'seed walkthrough for %s: 401 WWW-Authenticate: Bearer → token → 200 AUSTRALIA',
+      async (clientId) => {
+        const anonymous = await aus();
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toBe(
+          'Bearer realm="ms-system", resource_metadata="http://localhost:8091/.well-known/oauth-protected-resource/ms-system", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"',
+        );
 
-      const accessToken = await token(clientId);
-      const response = await aus(`Bearer ${accessToken}`);
-      if (mode === 'jwt' && CLIENTS[clientId].format === 'opaque') {
-        // Pure jwt mode validates locally only: an opaque token cannot be, so it is refused (ADR 0003).
-        expect(response.status).toBe(401);
-        expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-        return;
-      }
-      expect(response.status).toBe(200);
-      expect(await response.text()).toBe('{"code":"AUS","name":"AUSTRALIA"}');
-      // The scheme is case-insensitive; the code too.
-      const lower = await fetch(`${pg.url('ms-system')}/country/code/aus`, { headers: { authorization: `bearer ${accessToken}` } });
-      expect(lower.status).toBe(200);
-      expect(await lower.json()).toEqual({ code: 'AUS', name: 'AUSTRALIA' });
-    });
+        const accessToken = await token(clientId);
+        const response = await aus(`Bearer ${accessToken}`);
+        if (mode === 'jwt' && CLIENTS[clientId].format === 'opaque') {
+          // Pure jwt mode validates locally only: an opaque token cannot be, so it is refused (ADR 0003).
+          expect(response.status).toBe(401);
+          expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+          return;
+        }
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe('{"code":"AUS","name":"AUSTRALIA"}');
+        // The scheme is case-insensitive; the code too.
+        const lower = await fetch(`${pg.url('ms-system')}/country/code/aus`, { headers: { authorization: `bearer ${accessToken}` } });
+        expect(lower.status).toBe(200);
+        expect(await lower.json()).toEqual({ code: 'AUS', name: 'AUSTRALIA' });
+      },
+    );
 
     it('a customer.read-only token → 403 insufficient_scope, scope="country.read"', async () => {
       const accessToken = await token('service-client-jwt', 'customer.read');
@@ -121,12 +122,16 @@ describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
         expect((await aus(`Bearer ${accessToken}`)).status).toBe(200);
       });
     } else {
-      it.each(Object.keys(CLIENTS) as ClientId[])(`a revoked %s token → 401 within ${REVOCATION_WINDOW_MS / 1000} s`, async (clientId) => {
-        const accessToken = await token(clientId);
-        expect((await aus(`Bearer ${accessToken}`)).status).toBe(200); // cached or locally verified
-        await revoke(clientId, accessToken);
-        expect(await msUntilRefused(accessToken, REVOCATION_WINDOW_MS)).toBeLessThanOrEqual(REVOCATION_WINDOW_MS);
-      }, 30_000);
+      it.each(Object.keys(CLIENTS) as ClientId[])(
+        `a revoked %s token → 401 within ${REVOCATION_WINDOW_MS / 1000} s`,
+        async (clientId) => {
+          const accessToken = await token(clientId);
+          expect((await aus(`Bearer ${accessToken}`)).status).toBe(200); // cached or locally verified
+          await revoke(clientId, accessToken);
+          expect(await msUntilRefused(accessToken, REVOCATION_WINDOW_MS)).toBeLessThanOrEqual(REVOCATION_WINDOW_MS);
+        },
+        30_000,
+      );
     }
   });
 
@@ -141,7 +146,8 @@ describe('ms-system with the auth-server (RFC 6750 resource server)', () => {
       await pg.start('auth-server');
       const deadline = Date.now() + 10_000;
       let status = 0;
-      while (Date.now() < deadline && (status = (await aus(`Bearer ${accessToken}`)).status) !== 200) await new Promise((r) => setTimeout(r, 250));
+      while (Date.now() < deadline && (status = (await aus(`Bearer ${accessToken}`)).status) !== 200)
+        await new Promise((r) => setTimeout(r, 250));
       expect(status).toBe(200);
     }, 90_000);
   });

@@ -34,7 +34,11 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secr
 const JWT_CLIENT = { id: 'service-client-jwt', secret: 'service-client-jwt-secret' };
 const OPAQUE_CLIENT = { id: 'user-client-opaque', secret: 'user-client-secret' };
 
-async function token(playground: Playground, client: { id: string; secret: string }, headers: Record<string, string> = {}): Promise<string> {
+async function token(
+  playground: Playground,
+  client: { id: string; secret: string },
+  headers: Record<string, string> = {},
+): Promise<string> {
   const response = await fetch(`${playground.url('auth-server')}/oauth2/token`, {
     method: 'POST',
     headers: { authorization: basic(client.id, client.secret), 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -126,7 +130,9 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
     expect(response.status).toBe(202);
     const flow = await flowOf(
       traceId,
-      (f) => f.exchanges.some((e) => e.from === 'archival-service' && e.to === 'ms-system' && e.status === 200) && f.exchanges.some((e) => e.from === 'archival-service' && e.to === 'postgres' && /UPDATE/.test(e.method)),
+      (f) =>
+        f.exchanges.some((e) => e.from === 'archival-service' && e.to === 'ms-system' && e.status === 200) &&
+        f.exchanges.some((e) => e.from === 'archival-service' && e.to === 'postgres' && /UPDATE/.test(e.method)),
       15_000,
     );
     const http = flow.exchanges.filter((e) => e.to !== 'postgres').map((e) => `${e.from} → ${e.to} ${e.method} ${e.path}`);
@@ -138,23 +144,36 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
       ]),
     );
     // The token comes before the countries call that needs it.
-    expect(http.indexOf('archival-service → auth-server POST /ms-auth-server/oauth2/token')).toBeLessThan(http.indexOf('archival-service → ms-system GET /ms-system/country'));
+    expect(http.indexOf('archival-service → auth-server POST /ms-auth-server/oauth2/token')).toBeLessThan(
+      http.indexOf('archival-service → ms-system GET /ms-system/country'),
+    );
     expect(flow.participants).toEqual(expect.arrayContaining(['client', 'archival-service', 'auth-server', 'ms-system', 'postgres']));
   });
 
   it('runs a scenario as a real client: the flow and a decoded JWT verified against the live JWKS', async () => {
     const response = await fetch(`${playground.url('console')}/api/scenarios/walkthrough-jwt?wait=true`, { method: 'POST' });
-    const run = (await response.json()) as { traceId: string; state: string; outcome: string; tokens: { format: string; verified: boolean; claims: Record<string, unknown> }[] };
+    const run = (await response.json()) as {
+      traceId: string;
+      state: string;
+      outcome: string;
+      tokens: { format: string; verified: boolean; claims: Record<string, unknown> }[];
+    };
     expect(run.state).toBe('done');
     expect(run.outcome).toContain('200');
     expect(run.tokens).toHaveLength(1);
-    expect(run.tokens[0]).toMatchObject({ format: 'jwt', verified: true, claims: { client_id: 'service-client-jwt', scope: 'country.read' } });
+    expect(run.tokens[0]).toMatchObject({
+      format: 'jwt',
+      verified: true,
+      claims: { client_id: 'service-client-jwt', scope: 'country.read' },
+    });
     expect(JSON.stringify(run)).not.toMatch(/"access_token":"ey/);
     const flow = await flowOf(run.traceId, (f) => f.exchanges.some((e) => e.to === 'ms-system' && e.status === 200), 5000);
-    expect(flow.exchanges.filter((e) => e.to !== 'postgres').slice(0, 2).map((e) => `${e.from} → ${e.to} ${e.path}`)).toEqual([
-      'client → auth-server /ms-auth-server/oauth2/token',
-      'client → ms-system /ms-system/country/code/AUS',
-    ]);
+    expect(
+      flow.exchanges
+        .filter((e) => e.to !== 'postgres')
+        .slice(0, 2)
+        .map((e) => `${e.from} → ${e.to} ${e.path}`),
+    ).toEqual(['client → auth-server /ms-auth-server/oauth2/token', 'client → ms-system /ms-system/country/code/AUS']);
   });
 
   it('runs the other scenario buttons to the outcome each one demonstrates', async () => {
@@ -182,7 +201,11 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
   it('serves Prometheus metrics in every app; the token counter moves when a token is issued', async () => {
     const before = await metrics(playground, 'auth-server');
     const count = (families: typeof before) =>
-      Number(families['oauth_tokens_issued_total']?.metrics.find((m) => m.labels?.['client_id'] === 'user-client-opaque' && m.labels?.['format'] === 'opaque')?.value ?? 0);
+      Number(
+        families['oauth_tokens_issued_total']?.metrics.find(
+          (m) => m.labels?.['client_id'] === 'user-client-opaque' && m.labels?.['format'] === 'opaque',
+        )?.value ?? 0,
+      );
     await token(playground, OPAQUE_CLIENT);
     const after = await metrics(playground, 'auth-server');
     expect(count(after)).toBe(count(before) + 1);
@@ -191,7 +214,12 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
     expect(after['http_server_request_duration_seconds'].type).toBe('HISTOGRAM');
 
     const ms = await metrics(playground, 'ms-system');
-    for (const name of ['oauth_introspection_calls_total', 'oauth_introspection_cache_hits_total', 'oauth_jwks_fetches_total', 'oauth_revocation_feed_lag_seconds']) {
+    for (const name of [
+      'oauth_introspection_calls_total',
+      'oauth_introspection_cache_hits_total',
+      'oauth_jwks_fetches_total',
+      'oauth_revocation_feed_lag_seconds',
+    ]) {
       expect(ms[name]).toBeDefined();
     }
     expect(Number(ms['oauth_jwks_fetches_total'].metrics[0].value)).toBeGreaterThanOrEqual(1);
@@ -200,7 +228,9 @@ describe('the flow console and the apps’ traces (built apps, real Postgres)', 
 
     // The Grafana dashboard in docs/ only queries metrics the apps really serve.
     const dashboard = readFileSync(resolve(__dirname, '../../../docs/observability/grafana-dashboard.json'), 'utf8');
-    const queried = new Set([...dashboard.matchAll(/\b((?:oauth|archival|http_server|process|nodejs)_[a-z0-9_]+?)(?:_bucket)?\b/g)].map(([, name]) => name));
+    const queried = new Set(
+      [...dashboard.matchAll(/\b((?:oauth|archival|http_server|process|nodejs)_[a-z0-9_]+?)(?:_bucket)?\b/g)].map(([, name]) => name),
+    );
     const served = new Set([...Object.keys(after), ...Object.keys(ms), ...Object.keys(archival)]);
     expect(queried.size).toBeGreaterThan(5);
     expect([...queried].filter((name) => !served.has(name))).toEqual([]);
@@ -228,7 +258,9 @@ describe('any OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const traceId = hex(16);
     const parent = hex(8);
     const access = await token(playground, JWT_CLIENT, { traceparent: `00-${traceId}-${parent}-01` });
-    await fetch(`${playground.url('ms-system')}/country/code/AUS`, { headers: { authorization: `Bearer ${access}`, traceparent: `00-${traceId}-${parent}-01` } });
+    await fetch(`${playground.url('ms-system')}/country/code/AUS`, {
+      headers: { authorization: `Bearer ${access}`, traceparent: `00-${traceId}-${parent}-01` },
+    });
     const deadline = Date.now() + 5000;
     const ofTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
     const serversOf = () => ofTrace().filter((s) => s.kind === 2 && s.parentSpanId === parent);
@@ -256,7 +288,11 @@ describe('any OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const opaque = ((await post.json()) as { access_token: string }).access_token;
     const wrong = await fetch(`${playground.url('auth-server')}/oauth2/token`, {
       method: 'POST',
-      headers: { authorization: basic(JWT_CLIENT.id, 'a-wrong-secret-value'), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      headers: {
+        authorization: basic(JWT_CLIENT.id, 'a-wrong-secret-value'),
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      },
       body: 'grant_type=client_credentials',
     });
     expect(wrong.status).toBe(401);
@@ -278,8 +314,10 @@ describe('any OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       body: `token=${jwt}`,
     });
     const deadline = Date.now() + 5000;
-    const sawQueryRequest = () => receiver.spans.some((s) => s.traceId === traceId && s.kind === 2 && s.attributes['http.response.status_code'] === 400);
-    const sawRevoke = () => receiver.spans.some((s) => s.traceId === traceId && s.attributes['url.path'] === '/ms-auth-server/oauth2/revoke');
+    const sawQueryRequest = () =>
+      receiver.spans.some((s) => s.traceId === traceId && s.kind === 2 && s.attributes['http.response.status_code'] === 400);
+    const sawRevoke = () =>
+      receiver.spans.some((s) => s.traceId === traceId && s.attributes['url.path'] === '/ms-auth-server/oauth2/revoke');
     while (Date.now() < deadline && !(sawQueryRequest() && sawRevoke())) await new Promise((r) => setTimeout(r, 100));
     expect(sawQueryRequest() && sawRevoke()).toBe(true);
 
@@ -298,7 +336,9 @@ describe('any OTLP collector (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       expect({ what, found: everything.includes(value) }).toEqual({ what, found: false });
     }
     // The query-string token request is still there, its value redacted.
-    const query = receiver.spans.find((s) => s.traceId === traceId && s.attributes['url.query'] !== undefined && String(s.attributes['url.query']).includes('access_token'));
+    const query = receiver.spans.find(
+      (s) => s.traceId === traceId && s.attributes['url.query'] !== undefined && String(s.attributes['url.query']).includes('access_token'),
+    );
     expect(query?.attributes['url.query']).toBe('access_token=REDACTED&lang=en');
   });
 });

@@ -16,7 +16,23 @@ const root = resolve(__dirname, '../../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 
 /** Values that change on every run: compared by type only. */
-const VOLATILE = new Set(['access_token', 'expires_in', 'jti', 'iat', 'exp', 'nbf', 'kid', 'n', 'x', 'y', 'id', 'slot', 'startedAt', 'finishedAt', 'jkt']);
+const VOLATILE = new Set([
+  'access_token',
+  'expires_in',
+  'jti',
+  'iat',
+  'exp',
+  'nbf',
+  'kid',
+  'n',
+  'x',
+  'y',
+  'id',
+  'slot',
+  'startedAt',
+  'finishedAt',
+  'jkt',
+]);
 
 interface Step {
   title: string;
@@ -67,11 +83,13 @@ function parseResponse(text: string): Response {
 /** Where `actual` differs from what the README shows; [] when they agree. */
 function differences(shown: unknown, actual: unknown, path = '$'): string[] {
   if (Array.isArray(shown)) {
-    if (!Array.isArray(actual) || actual.length !== shown.length) return [`${path}: README shows ${shown.length} items, got ${JSON.stringify(actual)}`];
+    if (!Array.isArray(actual) || actual.length !== shown.length)
+      return [`${path}: README shows ${shown.length} items, got ${JSON.stringify(actual)}`];
     return shown.flatMap((item, i) => differences(item, actual[i], `${path}[${i}]`));
   }
   if (shown && typeof shown === 'object') {
-    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
     const shownKeys = Object.keys(shown).sort();
     const actualKeys = Object.keys(actual).sort();
     if (shownKeys.join() !== actualKeys.join()) return [`${path}: README shows keys ${shownKeys.join(',')}, got ${actualKeys.join(',')}`];
@@ -89,9 +107,11 @@ function compare(step: Step, output: string): string[] {
   const shown = parseResponse(step.shown);
   const actual = parseResponse(output);
   const problems: string[] = [];
-  if (shown.status !== undefined && shown.status !== actual.status) problems.push(`status: README shows ${shown.status}, got ${actual.status}`);
+  if (shown.status !== undefined && shown.status !== actual.status)
+    problems.push(`status: README shows ${shown.status}, got ${actual.status}`);
   for (const [name, value] of Object.entries(shown.headers)) {
-    if (actual.headers[name] !== value) problems.push(`header ${name}: README shows ${JSON.stringify(value)}, got ${JSON.stringify(actual.headers[name])}`);
+    if (actual.headers[name] !== value)
+      problems.push(`header ${name}: README shows ${JSON.stringify(value)}, got ${JSON.stringify(actual.headers[name])}`);
   }
   if (!shown.body) {
     if (actual.body) problems.push(`body: README shows none, got ${actual.body}`);
@@ -148,7 +168,12 @@ describe('README walkthrough', () => {
     const playground = current();
     for (const app of ['auth-server', 'ms-system', 'archival-service'] as const) {
       const base = playground.url(app);
-      expect(readme).toContain(base.replace(/http:\/\/127\.0\.0\.1:\d+/, `http://localhost:${{ 'auth-server': 8085, 'ms-system': 8091, 'archival-service': 8282 }[app]}`) + '/docs');
+      expect(readme).toContain(
+        base.replace(
+          /http:\/\/127\.0\.0\.1:\d+/,
+          `http://localhost:${{ 'auth-server': 8085, 'ms-system': 8091, 'archival-service': 8282 }[app]}`,
+        ) + '/docs',
+      );
       expect((await fetch(`${base}/docs`)).status).toBe(200);
       const openapi = (await (await fetch(`${base}/docs-json`)).json()) as { openapi?: string };
       expect(openapi.openapi).toMatch(/^3\./);
@@ -157,7 +182,9 @@ describe('README walkthrough', () => {
 
   it('has the "Beyond shared secrets" steps: a DPoP-bound token by private_key_jwt, used and refused', () => {
     expect(beyond.length).toBeGreaterThanOrEqual(5);
-    expect(beyond.some((step) => /client_assertion=/.test(step.command) && /DPoP: /.test(step.command) && /resource=/.test(step.command))).toBe(true);
+    expect(
+      beyond.some((step) => /client_assertion=/.test(step.command) && /DPoP: /.test(step.command) && /resource=/.test(step.command)),
+    ).toBe(true);
     expect(beyond.some((step) => /Authorization: DPoP/.test(step.command))).toBe(true);
   });
 
@@ -173,7 +200,9 @@ describe('README walkthrough', () => {
     const marker = '@@step-done@@';
     // Scratch files (the README keeps responses in /tmp/*.json) go to a directory of this test's own.
     const scratch = mkdtempSync(join(tmpdir(), 'readme-'));
-    const script = ['set -e', ...all.map((step) => `${here(step.command).replaceAll('/tmp/', `${scratch}/`)}\necho; echo ${marker}`)].join('\n');
+    const script = ['set -e', ...all.map((step) => `${here(step.command).replaceAll('/tmp/', `${scratch}/`)}\necho; echo ${marker}`)].join(
+      '\n',
+    );
     // From the repository root: the steps run `node tools/playground/sign.mjs` and read docs/keys/.
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { encoding: 'utf8', timeout: 90_000, cwd: root });
     rmSync(scratch, { recursive: true, force: true });

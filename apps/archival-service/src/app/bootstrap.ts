@@ -10,6 +10,9 @@ export const BASE_PATH = '/archival-service';
  */
 export async function createArchivalApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: 'archival-service' });
-  setupApiDocs(app, { title: 'archival-service', description: 'Scheduled client-credentials client: archives ms-system countries per schedule slot.' });
+  setupApiDocs(app, {
+    title: 'archival-service',
+    description: 'Scheduled client-credentials client: archives ms-system countries per schedule slot.',
+  });
   return app;
 }

@@ -36,6 +36,8 @@ describe('archival-service configuration', () => {
     const attempt = () => loadConfig(archivalConfigSchema, { NODE_ENV: 'production' });
     expect(attempt).toThrow(/ARCHIVAL_CLIENT_SECRET: the seeded playground secret is refused in production/);
     expect(attempt).not.toThrow(/archival-service-secret/);
-    expect(loadConfig(archivalConfigSchema, { NODE_ENV: 'production', ARCHIVAL_CLIENT_SECRET: 'a-real-one' }).clientSecret).toBe('a-real-one');
+    expect(loadConfig(archivalConfigSchema, { NODE_ENV: 'production', ARCHIVAL_CLIENT_SECRET: 'a-real-one' }).clientSecret).toBe(
+      'a-real-one',
+    );
   });
 });

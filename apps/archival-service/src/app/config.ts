@@ -65,7 +65,11 @@ export const archivalConfigSchema = z
     if (env.ARCHIVAL_AUTH_METHOD === 'private_key_jwt' && !env.ARCHIVAL_PRIVATE_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['ARCHIVAL_PRIVATE_KEY_FILE'], message: 'private_key_jwt needs the client private JWK file' });
     }
-    if (env.NODE_ENV === 'production' && env.ARCHIVAL_AUTH_METHOD === 'client_secret_basic' && env.ARCHIVAL_CLIENT_SECRET === DEV_CLIENT_SECRET) {
+    if (
+      env.NODE_ENV === 'production' &&
+      env.ARCHIVAL_AUTH_METHOD === 'client_secret_basic' &&
+      env.ARCHIVAL_CLIENT_SECRET === DEV_CLIENT_SECRET
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['ARCHIVAL_CLIENT_SECRET'],

@@ -11,7 +11,15 @@ export async function createAuthServerApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
   // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser; Swagger UI
   // adds X-Requested-With to that request.
-  app.enableCors({ origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-requested-with'] });
-  setupApiDocs(app, { title: 'auth-server', description: 'OAuth 2.0 client-credentials authorization server of the playground', auth: 'basic' });
+  app.enableCors({
+    origin: loadAuthServerConfig().CORS_ALLOWED_ORIGINS,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-requested-with'],
+  });
+  setupApiDocs(app, {
+    title: 'auth-server',
+    description: 'OAuth 2.0 client-credentials authorization server of the playground',
+    auth: 'basic',
+  });
   return app;
 }

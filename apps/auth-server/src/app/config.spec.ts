@@ -44,8 +44,12 @@ describe('auth-server configuration (zod, validated at boot)', () => {
   it('refuses the published key-encryption key in production, and any key that is not 256 bits', () => {
     expect(() => loadAuthServerConfig({ NODE_ENV: 'production' })).toThrow(/SIGNING_KEY_ENCRYPTION_KEY: the playground default/);
     expect(() => loadAuthServerConfig({ SIGNING_KEY_ENCRYPTION_KEY: 'c2hvcnQ' })).toThrow(/SIGNING_KEY_ENCRYPTION_KEY: a 256-bit key/);
-    expect(() => loadAuthServerConfig({ SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: `${KEK},short` })).toThrow(/SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS/);
-    expect(loadAuthServerConfig({ NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: KEK, SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: ` ${KEK} ` })).toMatchObject({
+    expect(() => loadAuthServerConfig({ SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: `${KEK},short` })).toThrow(
+      /SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS/,
+    );
+    expect(
+      loadAuthServerConfig({ NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: KEK, SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: ` ${KEK} ` }),
+    ).toMatchObject({
       SIGNING_KEY_ENCRYPTION_KEY: KEK,
       SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: [KEK],
     });
@@ -58,7 +62,12 @@ describe('auth-server configuration (zod, validated at boot)', () => {
   });
 
   it('reads overrides from the environment and drops a trailing slash from the issuer', () => {
-    const config = loadAuthServerConfig({ PORT: '9000', ISSUER: 'https://auth.example/ms-auth-server/', NODE_ENV: 'production', SIGNING_KEY_ENCRYPTION_KEY: KEK });
+    const config = loadAuthServerConfig({
+      PORT: '9000',
+      ISSUER: 'https://auth.example/ms-auth-server/',
+      NODE_ENV: 'production',
+      SIGNING_KEY_ENCRYPTION_KEY: KEK,
+    });
     expect(config).toMatchObject({ PORT: 9000, ISSUER: 'https://auth.example/ms-auth-server', NODE_ENV: 'production' });
   });
 

@@ -122,7 +122,10 @@ export async function sql<T = Record<string, unknown>>(db: TestDatabase, text: s
 }
 
 /** Registers a client that has a secret (any secret method) through the admin service; returns it. */
-export async function createSecretClient(server: TestAuthServer, input: CreateClientInput): Promise<{ client: RegisteredClient; secret: string }> {
+export async function createSecretClient(
+  server: TestAuthServer,
+  input: CreateClientInput,
+): Promise<{ client: RegisteredClient; secret: string }> {
   const { client, secret } = await server.app.get(ClientAdminService).create(input);
   if (secret === undefined) throw new Error(`client ${input.clientId} got no secret`);
   return { client, secret };

@@ -43,5 +43,12 @@ export async function startTcpCut(targetHost: string, targetPort: number): Promi
       server = undefined;
     });
   await listen();
-  return { get port() { return port; }, cut: stop, restore: listen, close: stop };
+  return {
+    get port() {
+      return port;
+    },
+    cut: stop,
+    restore: listen,
+    close: stop,
+  };
 }

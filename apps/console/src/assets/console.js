@@ -17,7 +17,8 @@ function el(tag, attributes = {}, ...children) {
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
   return node;
 }
 
@@ -82,7 +83,11 @@ async function refreshList() {
             onkeydown: listKeys,
           },
           flow.scenario ? `${flow.scenario} · ${flow.title}` : flow.title,
-          el('span', { class: 'meta' }, `${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)} · ${flow.exchanges.length} exchanges`),
+          el(
+            'span',
+            { class: 'meta' },
+            `${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)} · ${flow.exchanges.length} exchanges`,
+          ),
         ),
       ),
     ),
@@ -125,9 +130,16 @@ async function renderFlow(traceId) {
   const { flow, scenario } = data;
   const parts = [];
   parts.push(el('h2', {}, scenario ? scenario.title : flow ? flow.title : traceId));
-  parts.push(el('p', { class: 'meta' }, `trace ${traceId}`, flow ? ` · ${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)}` : ''));
+  parts.push(
+    el(
+      'p',
+      { class: 'meta' },
+      `trace ${traceId}`,
+      flow ? ` · ${new Date(flow.startedAt).toLocaleTimeString()} · ${ms(flow.durationMs)}` : '',
+    ),
+  );
   if (scenario) {
-    parts.push(el('p', { class: 'outcome' }, scenario.state === 'running' ? 'running…' : scenario.outcome ?? scenario.state));
+    parts.push(el('p', { class: 'outcome' }, scenario.state === 'running' ? 'running…' : (scenario.outcome ?? scenario.state)));
     if (scenario.state !== 'running') setStatus(`${scenario.title}: ${scenario.outcome ?? scenario.state}`);
   }
   let diagram;
@@ -164,7 +176,13 @@ function renderScenario(scenario) {
         'ol',
         { class: 'steps' },
         scenario.steps.map((step) =>
-          el('li', {}, `${step.label}: ${step.method} ${new URL(step.url).pathname} → `, el('span', { class: statusClass(step.status) }, String(step.status)), ` (${ms(step.durationMs)})`),
+          el(
+            'li',
+            {},
+            `${step.label}: ${step.method} ${new URL(step.url).pathname} → `,
+            el('span', { class: statusClass(step.status) }, String(step.status)),
+            ` (${ms(step.durationMs)})`,
+          ),
         ),
       ),
     );
@@ -189,12 +207,23 @@ function renderToken(token) {
   const badge =
     token.format === 'opaque'
       ? el('span', { class: 'badge opaque' }, 'opaque')
-      : el('span', { class: `badge ${token.verified ? 'verified' : 'unverified'}`, 'data-verified': String(token.verified) }, token.verified ? '✔ JWT verified' : '✘ JWT not verified');
+      : el(
+          'span',
+          { class: `badge ${token.verified ? 'verified' : 'unverified'}`, 'data-verified': String(token.verified) },
+          token.verified ? '✔ JWT verified' : '✘ JWT not verified',
+        );
   const card = el('div', { class: 'token' }, badge, ' ', el('span', {}, token.verification));
   if (token.expiresAt) card.append(el('p', {}, 'expires in ', el('strong', { 'data-exp': token.expiresAt }, countdown(token.expiresAt))));
   if (token.header) card.append(el('p', {}, 'header'), el('pre', {}, JSON.stringify(token.header, null, 2)));
   if (token.claims) card.append(el('p', {}, 'claims'), el('pre', {}, JSON.stringify(token.claims, null, 2)));
-  if (token.explanations?.length) card.append(el('ul', {}, token.explanations.map((note) => el('li', {}, note))));
+  if (token.explanations?.length)
+    card.append(
+      el(
+        'ul',
+        {},
+        token.explanations.map((note) => el('li', {}, note)),
+      ),
+    );
   return card;
 }
 
@@ -222,13 +251,27 @@ function renderExchange(exchange) {
       el('span', { class: statusClass(exchange.status) }, exchange.status ?? ''),
       `  ${ms(exchange.durationMs)}`,
     ),
-    el('table', {}, el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))))),
+    el(
+      'table',
+      {},
+      el(
+        'tbody',
+        {},
+        rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v))),
+      ),
+    ),
   );
 }
 
 function renderWaterfall(flow) {
   const total = Math.max(flow.durationMs, 0.001);
-  const legend = el('p', { class: 'legend' }, el('span', {}, el('i', { style: 'background:#2f8f83' }), 'client'), el('span', {}, el('i', { style: 'background:#1f5fbf' }), 'service'), el('span', {}, el('i', { style: 'background:#8a4fbf' }), 'database'));
+  const legend = el(
+    'p',
+    { class: 'legend' },
+    el('span', {}, el('i', { style: 'background:#2f8f83' }), 'client'),
+    el('span', {}, el('i', { style: 'background:#1f5fbf' }), 'service'),
+    el('span', {}, el('i', { style: 'background:#8a4fbf' }), 'database'),
+  );
   const rows = flow.waterfall.map((span) => {
     const left = (span.offsetMs / total) * 100;
     const width = Math.max((span.durationMs / total) * 100, 0.3);
@@ -236,7 +279,11 @@ function renderWaterfall(flow) {
     return el(
       'tr',
       {},
-      el('td', { class: 'label', title: `${span.service}: ${span.name}`, style: `padding-left:${Math.min(span.depth, 12) * 0.6}rem` }, `${span.service}: ${span.name}`),
+      el(
+        'td',
+        { class: 'label', title: `${span.service}: ${span.name}`, style: `padding-left:${Math.min(span.depth, 12) * 0.6}rem` },
+        `${span.service}: ${span.name}`,
+      ),
       el('td', { class: 'track' }, el('span', { class: `bar ${kind}`, style: `left:${left}%;width:${Math.min(width, 100 - left)}%` })),
       el('td', { class: 'ms' }, ms(span.durationMs)),
     );
@@ -274,7 +321,10 @@ async function drawSequence(container, flow) {
 /** mermaid `sequenceDiagram` from the exchanges: request arrows in order, each answered after what it caused. */
 function sequenceText(flow) {
   const ids = new Map(flow.participants.map((p, i) => [p, `P${i}`]));
-  const label = (text) => String(text).replace(/[;#<>{}"\n\r]/g, ' ').slice(0, 80);
+  const label = (text) =>
+    String(text)
+      .replace(/[;#<>{}"\n\r]/g, ' ')
+      .slice(0, 80);
   const lines = ['sequenceDiagram'];
   for (const [name, id] of ids) lines.push(`  participant ${id} as ${label(name)}`);
   const children = new Map();
@@ -293,7 +343,9 @@ function sequenceText(flow) {
         const batch = list.slice(i, j + 1);
         const total = batch.reduce((sum, q) => sum + q.durationMs, 0);
         const ops = [...new Set(batch.map((q) => q.method))].join(', ');
-        lines.push(`  ${ids.get(e.from)}->>${ids.get('postgres')}: ${batch.length === 1 ? label(e.method) : `${batch.length} queries (${label(ops)})`}`);
+        lines.push(
+          `  ${ids.get(e.from)}->>${ids.get('postgres')}: ${batch.length === 1 ? label(e.method) : `${batch.length} queries (${label(ops)})`}`,
+        );
         lines.push(`  ${ids.get('postgres')}-->>${ids.get(e.from)}: ${ms(total)}`);
         i = j;
         continue;

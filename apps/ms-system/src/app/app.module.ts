@@ -20,7 +20,11 @@ import { MetricsModule } from '@playground/telemetry';
     LoggerModule.forRoot(loggerParams('ms-system')),
     MsSystemConfigModule,
     MetricsModule, // GET <base path>/metrics (Prometheus)
-    DatabaseModule.forService({ schema: 'ms_system', entities: [Country], migrations: [CreateCountries1732300000000, DpopProofs1764420000000] }),
+    DatabaseModule.forService({
+      schema: 'ms_system',
+      entities: [Country],
+      migrations: [CreateCountries1732300000000, DpopProofs1764420000000],
+    }),
     ProtectionModule,
     BearerAuthModule.forRootAsync({
       imports: [ProtectionModule],

@@ -31,7 +31,8 @@ export async function createMsSystemApp(): Promise<NestFastifyApplication> {
   const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
   setupApiDocs(app, {
     title: 'ms-system',
-    description: 'Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.',
+    description:
+      'Country resource server of the OAuth 2.0 client-credentials playground. Get a token from the auth-server, then Authorize with it.',
     auth: 'bearer',
     // "Authorize" can also fetch a token itself: RFC 6749 §4.4 at the token endpoint the
     // auth-server's metadata advertises (its public URL, the one a browser can reach).

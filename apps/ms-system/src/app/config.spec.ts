@@ -22,9 +22,19 @@ describe('ms-system configuration (zod, validated at boot)', () => {
   });
 
   it('private_key_jwt needs no secret, but production refuses the playground key', () => {
-    expect(loadMsSystemConfig({ INTROSPECTION_AUTH_METHOD: 'private_key_jwt', REQUIRE_AUDIENCE: 'true' })).toMatchObject({ REQUIRE_AUDIENCE: true });
-    expect(() => loadMsSystemConfig({ NODE_ENV: 'production', INTROSPECTION_AUTH_METHOD: 'private_key_jwt' })).toThrow(/INTROSPECTION_PRIVATE_KEY_FILE/);
-    expect(loadMsSystemConfig({ NODE_ENV: 'production', INTROSPECTION_AUTH_METHOD: 'private_key_jwt', INTROSPECTION_PRIVATE_KEY_FILE: '/etc/rs.jwk' }).NODE_ENV).toBe('production');
+    expect(loadMsSystemConfig({ INTROSPECTION_AUTH_METHOD: 'private_key_jwt', REQUIRE_AUDIENCE: 'true' })).toMatchObject({
+      REQUIRE_AUDIENCE: true,
+    });
+    expect(() => loadMsSystemConfig({ NODE_ENV: 'production', INTROSPECTION_AUTH_METHOD: 'private_key_jwt' })).toThrow(
+      /INTROSPECTION_PRIVATE_KEY_FILE/,
+    );
+    expect(
+      loadMsSystemConfig({
+        NODE_ENV: 'production',
+        INTROSPECTION_AUTH_METHOD: 'private_key_jwt',
+        INTROSPECTION_PRIVATE_KEY_FILE: '/etc/rs.jwk',
+      }).NODE_ENV,
+    ).toBe('production');
   });
 
   it('reads every variable from the environment', () => {
@@ -38,7 +48,13 @@ describe('ms-system configuration (zod, validated at boot)', () => {
       INTROSPECTION_CACHE_TTL_SECONDS: '2',
       REVOCATION_POLL_INTERVAL_SECONDS: '1',
     });
-    expect(config).toMatchObject({ PORT: 9000, HOST: '0.0.0.0', TOKEN_VALIDATION_MODE: 'introspection', INTROSPECTION_CACHE_TTL_SECONDS: 2, REVOCATION_POLL_INTERVAL_SECONDS: 1 });
+    expect(config).toMatchObject({
+      PORT: 9000,
+      HOST: '0.0.0.0',
+      TOKEN_VALIDATION_MODE: 'introspection',
+      INTROSPECTION_CACHE_TTL_SECONDS: 2,
+      REVOCATION_POLL_INTERVAL_SECONDS: 1,
+    });
   });
 
   it.each([

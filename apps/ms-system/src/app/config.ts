@@ -62,11 +62,27 @@ export const msSystemConfigSchema = z
     REVOCATION_POLL_INTERVAL_SECONDS: seconds(5),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.INTROSPECTION_AUTH_METHOD === 'private_key_jwt' && config.INTROSPECTION_PRIVATE_KEY_FILE === SEEDED_PKJWT_KEY_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['INTROSPECTION_PRIVATE_KEY_FILE'], message: 'the playground key is refused in production; register a key of your own' });
+    if (
+      config.NODE_ENV === 'production' &&
+      config.INTROSPECTION_AUTH_METHOD === 'private_key_jwt' &&
+      config.INTROSPECTION_PRIVATE_KEY_FILE === SEEDED_PKJWT_KEY_FILE
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTROSPECTION_PRIVATE_KEY_FILE'],
+        message: 'the playground key is refused in production; register a key of your own',
+      });
     }
-    if (config.NODE_ENV === 'production' && config.INTROSPECTION_AUTH_METHOD === 'client_secret_basic' && config.INTROSPECTION_CLIENT_SECRET === SEEDED_INTROSPECTION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['INTROSPECTION_CLIENT_SECRET'], message: 'the seeded playground secret is refused in production; set a real one' });
+    if (
+      config.NODE_ENV === 'production' &&
+      config.INTROSPECTION_AUTH_METHOD === 'client_secret_basic' &&
+      config.INTROSPECTION_CLIENT_SECRET === SEEDED_INTROSPECTION_SECRET
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTROSPECTION_CLIENT_SECRET'],
+        message: 'the seeded playground secret is refused in production; set a real one',
+      });
     }
   });
 

@@ -7,7 +7,13 @@ declare module 'newman' {
     };
   }
   export function run(
-    options: { collection: unknown; environment?: unknown; envVar?: { key: string; value: string }[]; reporters?: string[]; timeoutRequest?: number },
+    options: {
+      collection: unknown;
+      environment?: unknown;
+      envVar?: { key: string; value: string }[];
+      reporters?: string[];
+      timeoutRequest?: number;
+    },
     callback: (error: Error | null, summary: NewmanRunSummary) => void,
   ): void;
 }

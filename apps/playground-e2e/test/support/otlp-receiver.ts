@@ -15,14 +15,23 @@ export interface ReceivedSpan {
  * The smallest OTLP/HTTP collector: accepts `POST /v1/traces` (JSON) and keeps every span. Stands
  * for Jaeger, Tempo or an OpenTelemetry Collector: whatever `OTEL_EXPORTER_OTLP_ENDPOINT` names.
  */
-export async function startOtlpReceiver(): Promise<{ endpoint: string; spans: ReceivedSpan[]; bodies: string[]; close: () => Promise<void> }> {
+export async function startOtlpReceiver(): Promise<{
+  endpoint: string;
+  spans: ReceivedSpan[];
+  bodies: string[];
+  close: () => Promise<void>;
+}> {
   const spans: ReceivedSpan[] = [];
   const bodies: string[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      if (request.method !== 'POST' || request.url !== '/v1/traces' || !String(request.headers['content-type']).startsWith('application/json')) {
+      if (
+        request.method !== 'POST' ||
+        request.url !== '/v1/traces' ||
+        !String(request.headers['content-type']).startsWith('application/json')
+      ) {
         response.writeHead(404).end();
         return;
       }
@@ -30,7 +39,16 @@ export async function startOtlpReceiver(): Promise<{ endpoint: string; spans: Re
       const parsed = JSON.parse(body) as {
         resourceSpans: {
           resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-          scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: { key: string; value: Record<string, unknown> }[] }[] }[];
+          scopeSpans: {
+            spans: {
+              traceId: string;
+              spanId: string;
+              parentSpanId?: string;
+              name: string;
+              kind: number;
+              attributes?: { key: string; value: Record<string, unknown> }[];
+            }[];
+          }[];
         }[];
       };
       for (const resourceSpans of parsed.resourceSpans) {

@@ -78,13 +78,18 @@ export async function createPlayground(): Promise<Playground> {
  * request). Registers the `beforeAll`/`afterAll` that start and stop it; call the returned
  * function inside tests. `envFor` adds variables per app (it sees the playground's ports).
  */
-export function usePlayground(envFor: (playground: Playground) => Partial<Record<AppName, Record<string, string>>> = () => ({})): () => Playground {
+export function usePlayground(
+  envFor: (playground: Playground) => Partial<Record<AppName, Record<string, string>>> = () => ({}),
+): () => Playground {
   let playground: Playground | undefined;
   beforeAll(async () => {
     playground = await createPlayground();
     const env = envFor(playground);
     await playground.start('auth-server', env['auth-server']);
-    await Promise.all([playground.start('ms-system', env['ms-system']), playground.start('archival-service', { ARCHIVAL_CRON: 'off', ...env['archival-service'] })]);
+    await Promise.all([
+      playground.start('ms-system', env['ms-system']),
+      playground.start('archival-service', { ARCHIVAL_CRON: 'off', ...env['archival-service'] }),
+    ]);
   }, 90_000);
   afterAll(async () => {
     await playground?.close();

@@ -9,4 +9,5 @@ export type ClientId = keyof typeof CLIENTS;
 export const REVOCATION_WINDOW_MS = 10_000;
 
 /** `Authorization: Basic` as RFC 6749 §2.3.1 wants it: id and secret form-urlencoded first. */
-export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+export const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

@@ -41,7 +41,9 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   // JWT route of ms-system served 0.40× the requests with the SDK on and no exporter).
   if (!env['OTEL_EXPORTER_OTLP_ENDPOINT'] && !env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) return undefined;
   const spanProcessors: SpanProcessor[] = [
-    new BatchSpanProcessor(new RedactingSpanExporter(new OTLPTraceExporter()), { scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? 500) }),
+    new BatchSpanProcessor(new RedactingSpanExporter(new OTLPTraceExporter()), {
+      scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? 500),
+    }),
   ];
   // The variable @opentelemetry/auto-instrumentations-node reads, e.g. `nestjs-core` (comma-separated).
   const disabled = new Set((env['OTEL_NODE_DISABLED_INSTRUMENTATIONS'] ?? '').split(',').map((name) => name.trim()));

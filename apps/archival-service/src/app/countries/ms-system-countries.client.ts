@@ -62,7 +62,9 @@ export class MsSystemCountriesClient {
         const json: unknown = await response.json().catch(() => undefined);
         if (!response.ok) {
           const code = (json as { error?: unknown } | undefined)?.error;
-          throw new CountrySourceError(`ms-system answered HTTP ${response.status} to GET ${path}${typeof code === 'string' ? ` (${code})` : ''}`);
+          throw new CountrySourceError(
+            `ms-system answered HTTP ${response.status} to GET ${path}${typeof code === 'string' ? ` (${code})` : ''}`,
+          );
         }
         const parsed = countryPage.safeParse(json);
         if (!parsed.success) throw new CountrySourceError(`ms-system answered GET ${path} with an unexpected body`);

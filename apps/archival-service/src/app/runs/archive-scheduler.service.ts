@@ -30,7 +30,9 @@ export class ArchiveScheduler implements OnApplicationBootstrap {
       timeZone: 'UTC',
       start: false,
       onTick: () => {
-        this.runs.triggerScheduled(new Date()).catch((error: unknown) => this.logger.error(`scheduled run not created: ${(error as Error)?.message}`));
+        this.runs
+          .triggerScheduled(new Date())
+          .catch((error: unknown) => this.logger.error(`scheduled run not created: ${(error as Error)?.message}`));
       },
     });
     // The registry stops the job at shutdown.

@@ -43,7 +43,9 @@ export class RunProcessor {
         const countries = await this.countries.fetchAll();
         const done = await this.runs.succeed(runner, run.id, countries);
         oauthTelemetry.archivalRunFinished('succeeded');
-        this.logger.log(`run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`);
+        this.logger.log(
+          `run ${run.id} (${run.slot}) succeeded: ${done.countriesArchived} countries archived in ${Date.now() - startedAt} ms`,
+        );
         return done;
       } catch (error) {
         const reason = failureReason(error);

@@ -88,10 +88,9 @@ export class RunsRepository {
 
   /** The run of `slot`, created as `queued` unless it already exists. */
   async createIfAbsent(slot: string): Promise<{ run: ArchiveRunEntity; created: boolean }> {
-    const inserted = await this.rows(
-      `INSERT INTO archive_runs (slot) VALUES ($1) ON CONFLICT (slot) DO NOTHING RETURNING ${RUN_COLUMNS}`,
-      [slot],
-    );
+    const inserted = await this.rows(`INSERT INTO archive_runs (slot) VALUES ($1) ON CONFLICT (slot) DO NOTHING RETURNING ${RUN_COLUMNS}`, [
+      slot,
+    ]);
     if (inserted[0]) return { run: toEntity(inserted[0]), created: true };
     const existing = await this.findBySlot(slot);
     if (!existing) throw new Error(`run for slot ${slot} vanished`); // deleted concurrently; not expected
@@ -184,10 +183,10 @@ export class RunsRepository {
   }
 
   async fail(runner: QueryRunner, id: string, reason: string): Promise<void> {
-    await runner.query(
-      `UPDATE archive_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
-      [id, reason.slice(0, 2000)],
-    );
+    await runner.query(`UPDATE archive_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [
+      id,
+      reason.slice(0, 2000),
+    ]);
   }
 
   /** Rows of any statement (TypeORM's plain `query` returns `[rows, count]` for UPDATE … RETURNING). */

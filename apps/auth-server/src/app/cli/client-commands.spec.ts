@@ -10,7 +10,10 @@ import { runCommand } from './client-commands';
 
 describe('client admin CLI commands', () => {
   const clients = {
-    create: jest.fn(async (input: { clientId: string }) => ({ client: aClient({ clientId: input.clientId, seeded: false, tokenLifetimeSeconds: 300 }), secret: 'the-new-secret' })),
+    create: jest.fn(async (input: { clientId: string }) => ({
+      client: aClient({ clientId: input.clientId, seeded: false, tokenLifetimeSeconds: 300 }),
+      secret: 'the-new-secret',
+    })),
     list: jest.fn(async () => [aClient(), aClient({ clientId: 'gone', enabled: false })]),
     rotateSecret: jest.fn(async () => 'rotated-secret'),
     disable: jest.fn(async () => undefined),
@@ -27,7 +30,9 @@ describe('client admin CLI commands', () => {
     registered: jest.fn(async () => new Set(['http://localhost:8091/ms-system', 'urn:playground:reports'])),
     register: jest.fn(async () => true),
   };
-  const janitor = { sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, replayEntries: 4, auditEvents: 2, batches: 1, yielded: false })) };
+  const janitor = {
+    sweep: jest.fn(async () => ({ tokens: 3, revocations: 1, replayEntries: 4, auditEvents: 2, batches: 1, yielded: false })),
+  };
   let lines: string[];
   const run = (...argv: string[]) =>
     runCommand(argv, {
@@ -60,8 +65,12 @@ describe('client admin CLI commands', () => {
 
   it('create --resources limits the client to registered resource indicators (RFC 8707); --require-dpop (RFC 9449)', async () => {
     await run('create', 'reports-reader', '--resources', 'urn:playground:reports', '--require-dpop');
-    expect(clients.create).toHaveBeenCalledWith(expect.objectContaining({ allowedResources: ['urn:playground:reports'], requireDpop: true }));
-    await expect(run('create', 'typo', '--resources', 'urn:playground:report')).rejects.toThrow('unknown resource(s): urn:playground:report');
+    expect(clients.create).toHaveBeenCalledWith(
+      expect.objectContaining({ allowedResources: ['urn:playground:reports'], requireDpop: true }),
+    );
+    await expect(run('create', 'typo', '--resources', 'urn:playground:report')).rejects.toThrow(
+      'unknown resource(s): urn:playground:report',
+    );
   });
 
   it('list shows clients and never a secret', async () => {
@@ -89,10 +98,17 @@ describe('client admin CLI commands', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jwks-'));
     const file = join(dir, 'jwks.json');
     writeFileSync(file, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] }));
-    clients.create.mockResolvedValueOnce({ client: aClient({ clientId: 'signer', authMethods: ['private_key_jwt'] }), secret: undefined as unknown as string });
+    clients.create.mockResolvedValueOnce({
+      client: aClient({ clientId: 'signer', authMethods: ['private_key_jwt'] }),
+      secret: undefined as unknown as string,
+    });
     await run('create', 'signer', '--auth', 'private_key_jwt', '--jwks', file, '--alg', 'EdDSA', '--format', 'jwt');
     expect(clients.create).toHaveBeenCalledWith(
-      expect.objectContaining({ authMethods: ['private_key_jwt'], tokenSigningAlg: 'EdDSA', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] } }),
+      expect.objectContaining({
+        authMethods: ['private_key_jwt'],
+        tokenSigningAlg: 'EdDSA',
+        jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] },
+      }),
     );
     expect(lines.join('\n')).not.toMatch(/client_secret:/);
     expect(lines.join('\n')).toMatch(/No secret/);
@@ -107,7 +123,9 @@ describe('client admin CLI commands', () => {
   it('set-keys replaces the keys; a missing file is a clear error', async () => {
     await run('set-keys', 'service-client-pkjwt', '--jwks-uri', 'https://client.example/jwks');
     expect(clients.setKeys).toHaveBeenCalledWith('service-client-pkjwt', { jwksUri: 'https://client.example/jwks' });
-    await expect(run('set-keys', 'service-client-pkjwt', '--jwks', '/nonexistent/jwks.json')).rejects.toThrow(/--jwks \/nonexistent\/jwks.json: ENOENT/);
+    await expect(run('set-keys', 'service-client-pkjwt', '--jwks', '/nonexistent/jwks.json')).rejects.toThrow(
+      /--jwks \/nonexistent\/jwks.json: ENOENT/,
+    );
   });
 
   it('rotate-key-encryption-key re-seals the signing keys', async () => {
@@ -130,7 +148,9 @@ describe('client admin CLI commands', () => {
   });
 
   it('rotate-signing-key pre-publishes and says when the new key signs', async () => {
-    keys.rotate.mockResolvedValueOnce([{ alg: 'RS256', retired: 'old', active: 'new', activatesAt: new Date('2030-01-01T00:11:00Z') }] as never);
+    keys.rotate.mockResolvedValueOnce([
+      { alg: 'RS256', retired: 'old', active: 'new', activatesAt: new Date('2030-01-01T00:11:00Z') },
+    ] as never);
     await run('rotate-signing-key');
     expect(keys.rotate).toHaveBeenLastCalledWith({ alg: undefined, now: false });
     expect(lines).toEqual(['RS256 signing key new is published and signs from 2030-01-01T00:11:00.000Z; old signs until then']);

@@ -145,7 +145,9 @@ export async function runCommand(argv: string[], { clients, resources, keys, jan
       const alg = values.alg !== undefined ? signingAlg(values.alg) : undefined;
       for (const { alg: keyAlg, retired, active, activatesAt } of await keys.rotate({ alg, now: values.now ?? false })) {
         if (activatesAt) {
-          out(`${keyAlg} signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`);
+          out(
+            `${keyAlg} signing key ${active} is published and signs from ${activatesAt.toISOString()}${retired ? `; ${retired} signs until then` : ''}`,
+          );
         } else {
           out(`${keyAlg} signing key ${active} is active${retired ? `; ${retired} retired` : ''}`);
         }

@@ -63,7 +63,11 @@ export interface ClientAuthMethod {
    * unknown client id: the method must then spend what a wrong credential costs, so timing does
    * not reveal which ids exist. Must not check `enabled` or the registered methods (the caller does).
    */
-  verify(presented: PresentedCredentials, onFile: ClientOnFile | undefined, request: ClientAuthRequest): Promise<boolean | VerificationFailure>;
+  verify(
+    presented: PresentedCredentials,
+    onFile: ClientOnFile | undefined,
+    request: ClientAuthRequest,
+  ): Promise<boolean | VerificationFailure>;
 
   /**
    * Optional fast path: the client whose identical credentials were verified recently, or

@@ -20,17 +20,25 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     verify: jest.fn(async (hash: string, secret: string) => hash === `hash(${secret})`),
     verifyDummy: jest.fn(async () => false as const),
   };
-  const repository = { findWithSecretHash: jest.fn(async (id: string) => (id === client.clientId ? { client, secretHash: 'hash(right)' } : undefined)) };
+  const repository = {
+    findWithSecretHash: jest.fn(async (id: string) => (id === client.clientId ? { client, secretHash: 'hash(right)' } : undefined)),
+  };
   const audit = { record: jest.fn(async () => undefined) };
   let cache: SecretVerificationCache;
   let authenticator: ClientAuthenticator;
-  const throttleConfig = aConfig({ FAILED_AUTH_LIMIT_PER_CLIENT: '3', FAILED_AUTH_LIMIT_PER_ADDRESS: '5', FAILED_AUTH_THROTTLE_DELAY_MS: '0' });
+  const throttleConfig = aConfig({
+    FAILED_AUTH_LIMIT_PER_CLIENT: '3',
+    FAILED_AUTH_LIMIT_PER_ADDRESS: '5',
+    FAILED_AUTH_THROTTLE_DELAY_MS: '0',
+  });
 
   beforeEach(() => {
     jest.clearAllMocks();
     client = aClient();
     cache = new SecretVerificationCache(aConfig());
-    const secretMethods = [ClientSecretBasicMethod, ClientSecretPostMethod].map((Method) => new Method(hasher as unknown as SecretHasher, cache));
+    const secretMethods = [ClientSecretBasicMethod, ClientSecretPostMethod].map(
+      (Method) => new Method(hasher as unknown as SecretHasher, cache),
+    );
     authenticator = new ClientAuthenticator(
       audit as unknown as AuditService,
       secretMethods,
@@ -71,7 +79,10 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
   it('refuses a wrong secret: Basic challenge only when Basic was used; audited without the secret', async () => {
     expect((await failure(authenticate(viaBasic('wrong')))).basicChallenge).toBe(true);
     expect((await failure(authenticate(viaPost('wrong')))).basicChallenge).toBe(false);
-    expect(audit.record).toHaveBeenCalledWith('client_auth_failed', client.clientId, { method: 'client_secret_post', reason: 'wrong credentials' });
+    expect(audit.record).toHaveBeenCalledWith('client_auth_failed', client.clientId, {
+      method: 'client_secret_post',
+      reason: 'wrong credentials',
+    });
     expect(JSON.stringify(audit.record.mock.calls)).not.toContain('wrong"');
   });
 
@@ -120,7 +131,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     await expect(authenticate({ headers: viaBasic('right').headers, params: { client_id: client.clientId } })).resolves.toBe(client);
   });
 
-  describe('the shared step: form → authenticated client → the endpoint\'s own steps', () => {
+  describe("the shared step: form → authenticated client → the endpoint's own steps", () => {
     const endpoint: ClientAuthEndpoint = { path: '/oauth2/token', confirmsClient: true };
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -132,7 +143,9 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
 
     it('stops at the form step: no client lookup for a JSON body or a repeated parameter', async () => {
       const steps = jest.fn();
-      await expect(authenticator.run({ headers: { 'content-type': 'application/json' }, body: {} }, endpoint, steps)).rejects.toThrow(InvalidRequestError);
+      await expect(authenticator.run({ headers: { 'content-type': 'application/json' }, body: {} }, endpoint, steps)).rejects.toThrow(
+        InvalidRequestError,
+      );
       await expect(authenticator.run({ headers: form, body: { scope: ['a', 'b'] } }, endpoint, steps)).rejects.toThrow(InvalidRequestError);
       expect(repository.findWithSecretHash).not.toHaveBeenCalled();
       expect(steps).not.toHaveBeenCalled();
@@ -180,7 +193,7 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
       expect(repository.findWithSecretHash).toHaveBeenCalledTimes(1);
     });
 
-    it('hands a method the issuer and the endpoint URL (an assertion\'s audience, RFC 7523 §3)', async () => {
+    it("hands a method the issuer and the endpoint URL (an assertion's audience, RFC 7523 §3)", async () => {
       const seen: unknown[] = [];
       const assertion = {
         name: 'client_secret_post' as const,
@@ -226,7 +239,9 @@ describe('client authentication step (RFC 6749 §2.3, §5.2)', () => {
     });
 
     it('concurrent guesses cannot overshoot the limit: an attempt counts from its start', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => authenticate(viaPost(`guess-${i}`)).catch((e: unknown) => e)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => authenticate(viaPost(`guess-${i}`)).catch((e: unknown) => e)),
+      );
       expect(outcomes.filter((e) => e instanceof InvalidClientError)).toHaveLength(3);
       expect(outcomes.filter((e) => e instanceof TemporarilyUnavailableError)).toHaveLength(7);
       expect(hasher.verify).toHaveBeenCalledTimes(3);

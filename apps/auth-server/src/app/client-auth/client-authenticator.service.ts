@@ -92,7 +92,8 @@ export class ClientAuthenticator {
       } catch (error) {
         if (!(error instanceof ClientChangedError)) throw error;
         method.forget?.(client.clientId);
-        if (attempt >= MAX_ATTEMPTS) return this.fail(method.name, presented.clientId, `client changed ${attempt} times during one request`);
+        if (attempt >= MAX_ATTEMPTS)
+          return this.fail(method.name, presented.clientId, `client changed ${attempt} times during one request`);
       }
     }
   }
@@ -154,7 +155,11 @@ export class ClientAuthenticator {
     return attempt;
   }
 
-  private async checkThrottled(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
+  private async checkThrottled(
+    method: ClientAuthMethod,
+    presented: PresentedCredentials,
+    request: ClientAuthRequest,
+  ): Promise<RegisteredClient> {
     await this.throttle.begin(presented.clientId);
     try {
       const client = await this.check(method, presented, request);
@@ -172,7 +177,11 @@ export class ClientAuthenticator {
    * client_id or address is over the limit, counted when it fails. Counting from the start would
    * take a busy client's own concurrent requests for guesses.
    */
-  private async checkCounted(method: ClientAuthMethod, presented: PresentedCredentials, request: ClientAuthRequest): Promise<RegisteredClient> {
+  private async checkCounted(
+    method: ClientAuthMethod,
+    presented: PresentedCredentials,
+    request: ClientAuthRequest,
+  ): Promise<RegisteredClient> {
     await this.throttle.admit(presented.clientId);
     try {
       return await this.check(method, presented, request);

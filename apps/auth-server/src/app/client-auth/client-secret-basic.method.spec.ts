@@ -4,7 +4,12 @@ import type { SecretVerificationCache } from './secret-verification-cache';
 import { ClientSecretBasicMethod, formUrlDecode } from './client-secret-basic.method';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const request = (authorization?: string) => ({ headers: { authorization }, params: {}, issuer: 'https://as.example', endpointUrl: 'https://as.example/oauth2/token' });
+const request = (authorization?: string) => ({
+  headers: { authorization },
+  params: {},
+  issuer: 'https://as.example',
+  endpointUrl: 'https://as.example/oauth2/token',
+});
 
 describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
   const method = new ClientSecretBasicMethod({} as SecretHasher, {} as SecretVerificationCache);
@@ -18,7 +23,10 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
   });
 
   it('form-urldecodes both parts: %3A is a colon inside the secret, + is a space, %25 a percent sign', () => {
-    expect(method.present(request(`Basic ${b64('my%2Did:p%3Ass+word%25')}`))).toMatchObject({ clientId: 'my-id', credential: 'p:ss word%' });
+    expect(method.present(request(`Basic ${b64('my%2Did:p%3Ass+word%25')}`))).toMatchObject({
+      clientId: 'my-id',
+      credential: 'p:ss word%',
+    });
   });
 
   it('splits at the first colon only', () => {

@@ -20,6 +20,10 @@ describe('client_secret_post (RFC 6749 §2.3.1)', () => {
   });
 
   it('is used, with an empty id, when only a secret is sent (and then fails authentication)', () => {
-    expect(method.present({ ...at, headers: {}, params: { client_secret: 's' } })).toEqual({ method: 'client_secret_post', clientId: '', credential: 's' });
+    expect(method.present({ ...at, headers: {}, params: { client_secret: 's' } })).toEqual({
+      method: 'client_secret_post',
+      clientId: '',
+      credential: 's',
+    });
   });
 });

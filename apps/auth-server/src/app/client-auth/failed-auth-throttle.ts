@@ -70,7 +70,10 @@ export class FailedAuthThrottle {
     const address = currentSourceAddress();
     const [client, source] = await Promise.all([this.byClient.get(clientKey(clientId)), this.byAddress.get(address)]);
     const over = (res: RateLimiterRes | null, limit: number) => (res && res.consumedPoints >= limit ? res.msBeforeNext : 0);
-    const waitMs = Math.max(over(client, this.config.FAILED_AUTH_LIMIT_PER_CLIENT), over(source, this.config.FAILED_AUTH_LIMIT_PER_ADDRESS));
+    const waitMs = Math.max(
+      over(client, this.config.FAILED_AUTH_LIMIT_PER_CLIENT),
+      over(source, this.config.FAILED_AUTH_LIMIT_PER_ADDRESS),
+    );
     if (waitMs > 0) await this.refuse(address, waitMs);
   }
 

@@ -43,10 +43,7 @@ export class SecretVerificationCache {
 
   private readonly ttlMs: number;
 
-  constructor(
-    @Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig,
-    @Optional() @Inject(CACHE_EVENTS) events?: CacheEvents,
-  ) {
+  constructor(@Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig, @Optional() @Inject(CACHE_EVENTS) events?: CacheEvents) {
     this.ttlMs = config.SECRET_CACHE_TTL_SECONDS * 1000;
     this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: this.ttlMs });
     // A rotation or disable in another process drops that client's entries here at once (ADR
@@ -61,12 +58,7 @@ export class SecretVerificationCache {
   isVerified(clientId: string, secret: string, secretVersion: number): boolean {
     const key = this.keyFor(clientId, secret);
     const entry = this.cache.get(key.toString('base64'));
-    return (
-      entry !== undefined &&
-      entry.clientId === clientId &&
-      entry.secretVersion === secretVersion &&
-      timingSafeEqual(entry.key, key)
-    );
+    return entry !== undefined && entry.clientId === clientId && entry.secretVersion === secretVersion && timingSafeEqual(entry.key, key);
   }
 
   /**

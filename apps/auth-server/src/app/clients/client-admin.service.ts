@@ -5,7 +5,15 @@ import { AuditService } from '../audit/audit.service';
 import { CACHE_EVENTS, type CacheEvents } from '../cache-events/cache-events.port';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
 import { DEFAULT_SIGNING_ALG, isSigningAlg, SIGNING_ALGS } from '../keys/signing-algorithms';
-import { CLIENT_AUTH_METHODS, CLIENT_ID_PATTERN, SECRET_AUTH_METHODS, TOKEN_FORMATS, type NewClient, type PublicJwkSet, type RegisteredClient } from './client';
+import {
+  CLIENT_AUTH_METHODS,
+  CLIENT_ID_PATTERN,
+  SECRET_AUTH_METHODS,
+  TOKEN_FORMATS,
+  type NewClient,
+  type PublicJwkSet,
+  type RegisteredClient,
+} from './client';
 import { validateJwksUri, validatePublicJwks } from './client-jwks';
 import { CLIENT_REPOSITORY, type ClientRepository } from './client.repository.port';
 import { SecretHasher } from '../client-auth/secret-hasher';
@@ -17,7 +25,6 @@ export interface CreateClientInput extends Partial<Omit<NewClient, 'clientId' | 
   /** A JWK Set as read from a file: validated here (public keys only). */
   jwks?: unknown;
 }
-
 
 /** Client administration (the CLI, the seed): create, list, rotate a secret, disable. */
 @Injectable()
@@ -84,7 +91,8 @@ export class ClientAdminService {
     }
     const existing = await this.clients.findWithSecretHash(clientId);
     if (!existing) throw new Error(`no client "${clientId}"`);
-    if (graceSeconds > 0 && existing.secretHash === null) throw new Error(`client "${clientId}" has no secret to keep during a grace period`);
+    if (graceSeconds > 0 && existing.secretHash === null)
+      throw new Error(`client "${clientId}" has no secret to keep during a grace period`);
     const secret = ClientAdminService.generateSecret();
     const graceUntil = graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : undefined;
     if (!(await this.clients.replaceSecret(clientId, await this.hasher.hash(secret), graceUntil))) {
@@ -108,7 +116,11 @@ export class ClientAdminService {
     }
     this.cache.forget(clientId);
     await this.events?.publish({ kind: 'client', clientId });
-    await this.audit.record('client_keys_replaced', clientId, validated.jwksUri ? { jwksUri: validated.jwksUri } : { kids: validated.jwks?.keys.map((k) => k['kid']) });
+    await this.audit.record(
+      'client_keys_replaced',
+      clientId,
+      validated.jwksUri ? { jwksUri: validated.jwksUri } : { kids: validated.jwks?.keys.map((k) => k['kid']) },
+    );
   }
 
   async disable(clientId: string): Promise<void> {
@@ -150,7 +162,8 @@ export class ClientAdminService {
       throw new Error(`auth methods: one or more of ${CLIENT_AUTH_METHODS.join(', ')}`);
     }
     const usesKeys = client.authMethods.includes('private_key_jwt');
-    if (usesKeys && !client.jwks && !client.jwksUri) throw new Error('private_key_jwt: register the public keys with --jwks <file> or --jwks-uri <url>');
+    if (usesKeys && !client.jwks && !client.jwksUri)
+      throw new Error('private_key_jwt: register the public keys with --jwks <file> or --jwks-uri <url>');
     if (!usesKeys && (client.jwks || client.jwksUri)) throw new Error('keys are only for clients that authenticate by private_key_jwt');
     if (!isSigningAlg(client.tokenSigningAlg)) throw new Error(`alg: one of ${SIGNING_ALGS.join(', ')}`);
     if (!TOKEN_FORMATS.includes(client.tokenFormat)) throw new Error(`token format: one of ${TOKEN_FORMATS.join(', ')}`);

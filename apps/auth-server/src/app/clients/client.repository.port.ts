@@ -8,7 +8,9 @@ export interface ClientRepository {
    */
   findWithSecretHash(
     clientId: string,
-  ): Promise<{ client: RegisteredClient; secretHash: string | null; previousSecretHash?: string; previousSecretExpiresAt?: Date } | undefined>;
+  ): Promise<
+    { client: RegisteredClient; secretHash: string | null; previousSecretHash?: string; previousSecretExpiresAt?: Date } | undefined
+  >;
   find(clientId: string): Promise<RegisteredClient | undefined>;
   list(): Promise<RegisteredClient[]>;
   /** Inserts unless the id exists; says whether it inserted. `secretHash` null: a client without a secret. */

@@ -21,7 +21,9 @@ export class TypeOrmClientRepository implements ClientRepository {
     return {
       client: toClient(row),
       secretHash: row.secretHash,
-      ...(graceOpen ? { previousSecretHash: row.previousSecretHash as string, previousSecretExpiresAt: row.previousSecretExpiresAt as Date } : {}),
+      ...(graceOpen
+        ? { previousSecretHash: row.previousSecretHash as string, previousSecretExpiresAt: row.previousSecretExpiresAt as Date }
+        : {}),
     };
   }
 
@@ -79,7 +81,9 @@ export class TypeOrmClientRepository implements ClientRepository {
   }
 
   async registeredScopes() {
-    const rows: Array<{ scope: string }> = await this.clients.query(`SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`);
+    const rows: Array<{ scope: string }> = await this.clients.query(
+      `SELECT DISTINCT unnest(scopes) AS scope FROM clients WHERE enabled ORDER BY scope`,
+    );
     return rows.map((row) => row.scope);
   }
 }

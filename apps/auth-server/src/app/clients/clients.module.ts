@@ -10,11 +10,7 @@ import { CLIENT_REPOSITORY } from './client.repository.port';
 /** Registered clients: storage, administration and the seed. */
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), ClientSecretsModule],
-  providers: [
-    { provide: CLIENT_REPOSITORY, useClass: TypeOrmClientRepository },
-    ClientAdminService,
-    ClientSeeder,
-  ],
+  providers: [{ provide: CLIENT_REPOSITORY, useClass: TypeOrmClientRepository }, ClientAdminService, ClientSeeder],
   exports: [CLIENT_REPOSITORY, ClientAdminService, ClientSeeder],
 })
 export class ClientsModule {}

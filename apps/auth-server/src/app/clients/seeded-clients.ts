@@ -34,7 +34,14 @@ export function seededClients(config: AuthServerConfig): SeededClient[] {
   const common = { grantTypes: ['client_credentials'], tokenLifetimeSeconds: lifetime, seeded: true };
   return [
     {
-      client: { ...common, clientId: 'user-client-opaque', authMethods: both, tokenFormat: 'opaque', scopes: ALL_SCOPES, mayIntrospect: false },
+      client: {
+        ...common,
+        clientId: 'user-client-opaque',
+        authMethods: both,
+        tokenFormat: 'opaque',
+        scopes: ALL_SCOPES,
+        mayIntrospect: false,
+      },
       secret: 'user-client-secret',
       devSecret: 'user-client-secret',
     },

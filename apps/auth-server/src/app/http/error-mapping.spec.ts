@@ -52,6 +52,10 @@ describe('error mapping (RFC 6749 §5.2)', () => {
 
   it("Fastify's body-too-large error → 413 JSON", () => {
     const error = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    expect(filter.toResponse(error)).toEqual({ status: 413, body: { error: 'request_too_large', error_description: 'the request body is too large' }, headers: {} });
+    expect(filter.toResponse(error)).toEqual({
+      status: 413,
+      body: { error: 'request_too_large', error_description: 'the request body is too large' },
+      headers: {},
+    });
   });
 });

@@ -5,12 +5,18 @@ const FORM = 'application/x-www-form-urlencoded';
 
 describe('form step: parseFormParameters (RFC 6749 §3.2, §4.4.2)', () => {
   it('returns one string per parameter', () => {
-    expect(parseFormParameters(FORM, { grant_type: 'client_credentials', scope: 'a b' })).toEqual({ grant_type: 'client_credentials', scope: 'a b' });
+    expect(parseFormParameters(FORM, { grant_type: 'client_credentials', scope: 'a b' })).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'a b',
+    });
   });
 
-  it.each([`${FORM};charset=UTF-8`, `${FORM}; charset=utf-8`, 'Application/X-WWW-Form-Urlencoded'])('accepts the content type %s', (type) => {
-    expect(parseFormParameters(type, { a: '1' })).toEqual({ a: '1' });
-  });
+  it.each([`${FORM};charset=UTF-8`, `${FORM}; charset=utf-8`, 'Application/X-WWW-Form-Urlencoded'])(
+    'accepts the content type %s',
+    (type) => {
+      expect(parseFormParameters(type, { a: '1' })).toEqual({ a: '1' });
+    },
+  );
 
   it.each([undefined, '', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', `${FORM}x`])(
     'refuses the content type %p with invalid_request',

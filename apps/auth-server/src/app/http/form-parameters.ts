@@ -14,7 +14,11 @@ const FORM = 'application/x-www-form-urlencoded';
  * names (Nest's form parser), or a raw Buffer for any other content type (the catch-all parser
  * this app registers, so the request reaches here and gets an OAuth error instead of a 415).
  */
-export function parseFormParameters(contentType: string | undefined, body: unknown, repeatable: readonly string[] = []): Record<string, string> {
+export function parseFormParameters(
+  contentType: string | undefined,
+  body: unknown,
+  repeatable: readonly string[] = [],
+): Record<string, string> {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== FORM) {
     throw new InvalidRequestError(`the request body must be ${FORM}`, { reason: `content type "${mediaType.slice(0, 80)}"` });

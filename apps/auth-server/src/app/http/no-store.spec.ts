@@ -10,6 +10,9 @@ describe('@NoStore() (RFC 6749 §5.1)', () => {
       }
     }
     const headers = Reflect.getMetadata(HEADERS_METADATA, Endpoint.prototype.handle) as Array<{ name: string; value: string }>;
-    expect(Object.fromEntries(headers.map(({ name, value }) => [name, value]))).toEqual({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    expect(Object.fromEntries(headers.map(({ name, value }) => [name, value]))).toEqual({
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+    });
   });
 });

@@ -12,7 +12,8 @@ import { SigningKeyService } from './signing-key.service';
     { provide: SIGNING_KEY_REPOSITORY, useClass: TypeOrmSigningKeyRepository },
     {
       provide: KeyEncryption,
-      useFactory: (config: AuthServerConfig) => new KeyEncryption(config.SIGNING_KEY_ENCRYPTION_KEY, config.SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS),
+      useFactory: (config: AuthServerConfig) =>
+        new KeyEncryption(config.SIGNING_KEY_ENCRYPTION_KEY, config.SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS),
       inject: [AUTH_SERVER_CONFIG],
     },
     SigningKeyService,

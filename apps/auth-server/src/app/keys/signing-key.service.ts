@@ -136,8 +136,15 @@ export class SigningKeyService implements OnModuleInit {
       if (wait > 0) {
         const { current, activatesAt } = await this.keys.prepublish(material, wait);
         this.active.delete(alg);
-        await this.audit.record('signing_key_rotated', null, { alg, retired: current, active: material.kid, activatesAt: activatesAt.toISOString() });
-        this.logger.log(`${alg} signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`);
+        await this.audit.record('signing_key_rotated', null, {
+          alg,
+          retired: current,
+          active: material.kid,
+          activatesAt: activatesAt.toISOString(),
+        });
+        this.logger.log(
+          `${alg} signing key ${material.kid} published; signs from ${activatesAt.toISOString()} (${current ?? '(none)'} until then)`,
+        );
         rotated.push({ alg, retired: current, active: material.kid, activatesAt });
         continue;
       }

@@ -17,11 +17,13 @@ describe('startIdleHeapReducer', () => {
     const until = Date.now() + 400;
     while (Date.now() < until) {
       // busy: ticks run late, with utilisation near 1
-      await new Promise<void>((resolve) => setImmediate(() => {
-        const end = Date.now() + 20;
-        while (Date.now() < end);
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          const end = Date.now() + 20;
+          while (Date.now() < end);
+          resolve();
+        }),
+      );
     }
     stop();
     expect(gc).not.toHaveBeenCalled();

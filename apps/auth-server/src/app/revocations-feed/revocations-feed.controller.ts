@@ -11,7 +11,11 @@ export class RevocationsFeedController {
   @Get()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'JWT revocations after a cursor, for resource servers (client_secret_basic, may-introspect clients)' })
-  @ApiQuery({ name: 'after', required: false, description: 'cursor from the previous answer; omitted: all revocations of unexpired tokens' })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'cursor from the previous answer; omitted: all revocations of unexpired tokens',
+  })
   @ApiBasicAuth()
   @ApiResponse({ status: 200, description: '{"revocations":[{"jti","exp"}],"cursor":"<string>"}' })
   @ApiResponse({ status: 401, description: 'invalid_client' })

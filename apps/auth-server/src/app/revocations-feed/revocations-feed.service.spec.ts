@@ -32,12 +32,22 @@ describe('JWT revocation feed cursor (docs/adr/0002)', () => {
   });
 
   it('without a cursor: unexpired revocations, and the newest id as the cursor (skipping expired ones)', async () => {
-    await expect(service.feed({}, undefined)).resolves.toEqual({ revocations: [{ jti: 'a', exp: 2000 }, { jti: 'b', exp: 3000 }], cursor: '12' });
+    await expect(service.feed({}, undefined)).resolves.toEqual({
+      revocations: [
+        { jti: 'a', exp: 2000 },
+        { jti: 'b', exp: 3000 },
+      ],
+      cursor: '12',
+    });
   });
 
   it('accepts Basic only, like a GET must', async () => {
     await service.feed({}, undefined);
-    expect(authenticator.withClient).toHaveBeenLastCalledWith({ headers: {}, params: {} }, expect.objectContaining({ methods: ['client_secret_basic'] }), expect.any(Function));
+    expect(authenticator.withClient).toHaveBeenLastCalledWith(
+      { headers: {}, params: {} },
+      expect.objectContaining({ methods: ['client_secret_basic'] }),
+      expect.any(Function),
+    );
   });
 
   it('refuses callers that may not introspect with 403', async () => {

@@ -51,7 +51,8 @@ export class RevocationsFeedService {
     const cursor = parseCursor(after);
     const rows = await this.tokens.revocationsAfter(cursor, now, PAGE_SIZE);
     let next: string;
-    if (rows.length === PAGE_SIZE) next = rows[rows.length - 1].id; // more to come: page on
+    if (rows.length === PAGE_SIZE)
+      next = rows[rows.length - 1].id; // more to come: page on
     else if (cursor !== undefined) next = rows.length ? rows[rows.length - 1].id : cursor.toString();
     // First poll: the expired revocations it skipped are behind this cursor too.
     else next = (await this.tokens.lastRevocationId()) ?? '0';

@@ -13,7 +13,11 @@ describe('token endpoint own steps: DPoP proof → (client authentication) → g
   const grants = { lookup: jest.fn(() => handler) };
   const dpop = { thumbprint: jest.fn(async (): Promise<string | undefined> => undefined) };
   const resources = { audience: jest.fn(async (_client: unknown, requested: string[]) => (requested.length ? requested : undefined)) };
-  const pipeline = new TokenPipeline(grants as unknown as GrantRegistry, dpop as unknown as DpopProofStep, resources as unknown as ResourceIndicators);
+  const pipeline = new TokenPipeline(
+    grants as unknown as GrantRegistry,
+    dpop as unknown as DpopProofStep,
+    resources as unknown as ResourceIndicators,
+  );
   const requestUrl = 'http://127.0.0.1/ms-auth-server/oauth2/token';
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -40,7 +44,11 @@ describe('token endpoint own steps: DPoP proof → (client authentication) → g
   });
 
   it('RFC 8707 §2: `resource` may repeat (the one exception); every value reaches the audience step', async () => {
-    const extras = await pipeline.prepare({ headers: form, body: { grant_type: 'client_credentials', resource: ['urn:a', 'urn:b'] }, requestUrl });
+    const extras = await pipeline.prepare({
+      headers: form,
+      body: { grant_type: 'client_credentials', resource: ['urn:a', 'urn:b'] },
+      requestUrl,
+    });
     expect(extras).toEqual({ resources: ['urn:a', 'urn:b'], jkt: undefined });
     await pipeline.run(client, { grant_type: 'client_credentials' }, extras);
     expect(resources.audience).toHaveBeenCalledWith(client, ['urn:a', 'urn:b']);
@@ -66,7 +74,9 @@ describe('token endpoint own steps: DPoP proof → (client authentication) → g
   });
 
   it('a client registered with --require-dpop gets invalid_request without a proof', async () => {
-    await expect(pipeline.run(aClient({ requireDpop: true }), { grant_type: 'client_credentials' })).rejects.toThrow('this client must send a DPoP proof');
+    await expect(pipeline.run(aClient({ requireDpop: true }), { grant_type: 'client_credentials' })).rejects.toThrow(
+      'this client must send a DPoP proof',
+    );
     expect(handler.handle).not.toHaveBeenCalled();
   });
 });

@@ -46,7 +46,11 @@ export class TokenPipeline {
     return { resources, jkt: await this.dpop.thumbprint(request) };
   }
 
-  async run(client: RegisteredClient, params: Record<string, string>, extras: TokenRequestExtras = { resources: [] }): Promise<TokenResponse> {
+  async run(
+    client: RegisteredClient,
+    params: Record<string, string>,
+    extras: TokenRequestExtras = { resources: [] },
+  ): Promise<TokenResponse> {
     if (client.requireDpop && !extras.jkt) {
       throw new InvalidRequestError('this client must send a DPoP proof', { reason: `${client.clientId} requires DPoP` });
     }

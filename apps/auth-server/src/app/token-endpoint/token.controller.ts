@@ -16,6 +16,10 @@ export class TokenController extends OAuthEndpointController({
   },
   steps: TokenPipeline,
   prepare: (pipeline, request) =>
-    pipeline.prepare({ headers: request.headers, body: request.body, requestUrl: `${request.protocol}://${request.host}${request.url.split('?')[0]}` }),
+    pipeline.prepare({
+      headers: request.headers,
+      body: request.body,
+      requestUrl: `${request.protocol}://${request.host}${request.url.split('?')[0]}`,
+    }),
   run: (pipeline, client, params, extras) => pipeline.run(client, params, extras),
 }) {}

@@ -45,7 +45,14 @@ export class TokenService {
     const stored = await this.tokens.insertIssued(
       { ...record, clientId: client.clientId, scope, iat, exp },
       { clientId: client.clientId, secretVersion: client.secretVersion },
-      { jti, format: format.name, scope, exp, ...(binding.audience ? { audience: binding.audience } : {}), ...(binding.jkt ? { dpop: true } : {}) },
+      {
+        jti,
+        format: format.name,
+        scope,
+        exp,
+        ...(binding.audience ? { audience: binding.audience } : {}),
+        ...(binding.jkt ? { dpop: true } : {}),
+      },
     );
     if (!stored) throw new ClientChangedError(client.clientId);
     oauthTelemetry.tokenIssued({ clientId: client.clientId, tokenFormat: format.name, scopes, kid: record.kid });

@@ -23,15 +23,81 @@ const http = (method: string, path: string, status?: number) => ({
 /** The walkthrough (JWT): client → auth-server (token, one query), client → ms-system → auth-server (JWKS). */
 function walkthrough(): ConsoleSpan[] {
   const t0 = 1_700_000_000_000;
-  const tokenClient = span({ service: 'client', kind: 'client', startMs: t0, endMs: t0 + 50, attributes: http('POST', '/ms-auth-server/oauth2/token', 200) });
-  const tokenServer = span({ service: 'auth-server', kind: 'server', parentSpanId: tokenClient.spanId, startMs: t0 + 2, endMs: t0 + 48, attributes: http('POST', '/ms-auth-server/oauth2/token', 200) });
-  const handler = span({ service: 'auth-server', kind: 'internal', parentSpanId: tokenServer.spanId, startMs: t0 + 3, endMs: t0 + 47, attributes: { 'oauth.client_id': 'service-client-jwt', 'oauth.token_format': 'jwt' } });
-  const insert = span({ service: 'auth-server', kind: 'client', parentSpanId: handler.spanId, startMs: t0 + 10, endMs: t0 + 20, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'INSERT INTO tokens VALUES ($1)', 'db.operation.name': 'INSERT' } });
-  const connect = span({ service: 'auth-server', kind: 'client', name: 'pg-pool.connect', parentSpanId: handler.spanId, startMs: t0 + 5, endMs: t0 + 6, attributes: { 'db.system.name': 'postgresql' } });
-  const countryClient = span({ service: 'client', kind: 'client', startMs: t0 + 60, endMs: t0 + 100, attributes: http('GET', '/ms-system/country/code/AUS', 200) });
-  const countryServer = span({ service: 'ms-system', kind: 'server', parentSpanId: countryClient.spanId, startMs: t0 + 61, endMs: t0 + 99, attributes: http('GET', '/ms-system/country/code/AUS', 200) });
-  const jwksClient = span({ service: 'ms-system', kind: 'client', parentSpanId: countryServer.spanId, startMs: t0 + 65, endMs: t0 + 80, attributes: { 'http.request.method': 'GET', 'url.full': 'http://localhost:8085/ms-auth-server/oauth2/jwks', 'http.response.status_code': 200 } });
-  const jwksServer = span({ service: 'auth-server', kind: 'server', parentSpanId: jwksClient.spanId, startMs: t0 + 66, endMs: t0 + 79, attributes: http('GET', '/ms-auth-server/oauth2/jwks', 200) });
+  const tokenClient = span({
+    service: 'client',
+    kind: 'client',
+    startMs: t0,
+    endMs: t0 + 50,
+    attributes: http('POST', '/ms-auth-server/oauth2/token', 200),
+  });
+  const tokenServer = span({
+    service: 'auth-server',
+    kind: 'server',
+    parentSpanId: tokenClient.spanId,
+    startMs: t0 + 2,
+    endMs: t0 + 48,
+    attributes: http('POST', '/ms-auth-server/oauth2/token', 200),
+  });
+  const handler = span({
+    service: 'auth-server',
+    kind: 'internal',
+    parentSpanId: tokenServer.spanId,
+    startMs: t0 + 3,
+    endMs: t0 + 47,
+    attributes: { 'oauth.client_id': 'service-client-jwt', 'oauth.token_format': 'jwt' },
+  });
+  const insert = span({
+    service: 'auth-server',
+    kind: 'client',
+    parentSpanId: handler.spanId,
+    startMs: t0 + 10,
+    endMs: t0 + 20,
+    attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'INSERT INTO tokens VALUES ($1)', 'db.operation.name': 'INSERT' },
+  });
+  const connect = span({
+    service: 'auth-server',
+    kind: 'client',
+    name: 'pg-pool.connect',
+    parentSpanId: handler.spanId,
+    startMs: t0 + 5,
+    endMs: t0 + 6,
+    attributes: { 'db.system.name': 'postgresql' },
+  });
+  const countryClient = span({
+    service: 'client',
+    kind: 'client',
+    startMs: t0 + 60,
+    endMs: t0 + 100,
+    attributes: http('GET', '/ms-system/country/code/AUS', 200),
+  });
+  const countryServer = span({
+    service: 'ms-system',
+    kind: 'server',
+    parentSpanId: countryClient.spanId,
+    startMs: t0 + 61,
+    endMs: t0 + 99,
+    attributes: http('GET', '/ms-system/country/code/AUS', 200),
+  });
+  const jwksClient = span({
+    service: 'ms-system',
+    kind: 'client',
+    parentSpanId: countryServer.spanId,
+    startMs: t0 + 65,
+    endMs: t0 + 80,
+    attributes: {
+      'http.request.method': 'GET',
+      'url.full': 'http://localhost:8085/ms-auth-server/oauth2/jwks',
+      'http.response.status_code': 200,
+    },
+  });
+  const jwksServer = span({
+    service: 'auth-server',
+    kind: 'server',
+    parentSpanId: jwksClient.spanId,
+    startMs: t0 + 66,
+    endMs: t0 + 79,
+    attributes: http('GET', '/ms-auth-server/oauth2/jwks', 200),
+  });
   return [tokenClient, tokenServer, handler, insert, connect, countryClient, countryServer, jwksClient, jwksServer];
 }
 
@@ -72,7 +138,14 @@ describe('assembleFlow', () => {
 
   it('treats a server span whose parent is unknown (curl with a traceparent) as called by `client`', () => {
     const t0 = 1000;
-    const server = span({ service: 'ms-system', kind: 'server', parentSpanId: 'b7ad6b7169203331', startMs: t0, endMs: t0 + 10, attributes: http('GET', '/ms-system/country', 401) });
+    const server = span({
+      service: 'ms-system',
+      kind: 'server',
+      parentSpanId: 'b7ad6b7169203331',
+      startMs: t0,
+      endMs: t0 + 10,
+      attributes: http('GET', '/ms-system/country', 401),
+    });
     const flow = flowOf([server]);
     expect(flow.exchanges).toMatchObject([{ from: 'client', to: 'ms-system', status: 401, depth: 0 }]);
   });
@@ -88,10 +161,30 @@ describe('assembleFlow', () => {
 
   it('corrects clock skew: a server span that seems to start before its caller is moved inside it, with its children', () => {
     const t0 = 5000;
-    const caller = span({ service: 'client', kind: 'client', startMs: t0, endMs: t0 + 40, attributes: http('POST', '/ms-auth-server/oauth2/token', 200) });
+    const caller = span({
+      service: 'client',
+      kind: 'client',
+      startMs: t0,
+      endMs: t0 + 40,
+      attributes: http('POST', '/ms-auth-server/oauth2/token', 200),
+    });
     // auth-server's clock is 300 ms behind.
-    const server = span({ service: 'auth-server', kind: 'server', parentSpanId: caller.spanId, startMs: t0 - 300 + 5, endMs: t0 - 300 + 35, attributes: http('POST', '/ms-auth-server/oauth2/token', 200) });
-    const query = span({ service: 'auth-server', kind: 'client', parentSpanId: server.spanId, startMs: t0 - 300 + 10, endMs: t0 - 300 + 20, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' } });
+    const server = span({
+      service: 'auth-server',
+      kind: 'server',
+      parentSpanId: caller.spanId,
+      startMs: t0 - 300 + 5,
+      endMs: t0 - 300 + 35,
+      attributes: http('POST', '/ms-auth-server/oauth2/token', 200),
+    });
+    const query = span({
+      service: 'auth-server',
+      kind: 'client',
+      parentSpanId: server.spanId,
+      startMs: t0 - 300 + 10,
+      endMs: t0 - 300 + 20,
+      attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' },
+    });
     const flow = flowOf([query, server, caller]);
     expect(flow.exchanges.map((e) => [e.to, e.offsetMs, e.durationMs])).toEqual([
       ['auth-server', 0, 40],
@@ -104,7 +197,13 @@ describe('assembleFlow', () => {
 
   it('never moves spans of one service relative to each other', () => {
     const t0 = 0;
-    const parent = span({ service: 'ms-system', kind: 'server', startMs: t0, endMs: t0 + 10, attributes: http('GET', '/ms-system/x', 200) });
+    const parent = span({
+      service: 'ms-system',
+      kind: 'server',
+      startMs: t0,
+      endMs: t0 + 10,
+      attributes: http('GET', '/ms-system/x', 200),
+    });
     const late = span({ service: 'ms-system', kind: 'internal', parentSpanId: parent.spanId, startMs: t0 + 8, endMs: t0 + 30 });
     const flow = flowOf([parent, late]);
     expect(flow.waterfall.find((w) => w.spanId === late.spanId)?.offsetMs).toBe(8);
@@ -112,7 +211,17 @@ describe('assembleFlow', () => {
   });
 
   it('marks a flow nobody outside called (a feed poll) as background', () => {
-    const poll = span({ service: 'ms-system', kind: 'client', startMs: 0, endMs: 5, attributes: { 'http.request.method': 'GET', 'url.full': 'http://localhost:8085/ms-auth-server/oauth2/revocations?after=3', 'http.response.status_code': 200 } });
+    const poll = span({
+      service: 'ms-system',
+      kind: 'client',
+      startMs: 0,
+      endMs: 5,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': 'http://localhost:8085/ms-auth-server/oauth2/revocations?after=3',
+        'http.response.status_code': 200,
+      },
+    });
     const flow = flowOf([poll]);
     expect(flow.exchanges).toMatchObject([{ from: 'ms-system', to: 'auth-server', path: '/ms-auth-server/oauth2/revocations' }]);
     expect(flow.background).toBe(true);
@@ -129,14 +238,34 @@ describe('assembleFlow', () => {
   });
 
   it('labels a PostgreSQL query by its prepared-statement name when it has one, else by its operation', () => {
-    const named = span({ service: 'auth-server', kind: 'client', name: 'pg.query:auth_server_issue_token playground', startMs: 0, endMs: 1, attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'WITH', 'db.query.text': 'WITH c AS (SELECT 1) SELECT 1' } });
-    const plain = span({ service: 'auth-server', kind: 'client', name: 'pg.query:SELECT playground', startMs: 2, endMs: 3, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' } });
+    const named = span({
+      service: 'auth-server',
+      kind: 'client',
+      name: 'pg.query:auth_server_issue_token playground',
+      startMs: 0,
+      endMs: 1,
+      attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'WITH', 'db.query.text': 'WITH c AS (SELECT 1) SELECT 1' },
+    });
+    const plain = span({
+      service: 'auth-server',
+      kind: 'client',
+      name: 'pg.query:SELECT playground',
+      startMs: 2,
+      endMs: 3,
+      attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' },
+    });
     expect(flowOf([named, plain]).exchanges.map((e) => e.method)).toEqual(['auth_server_issue_token', 'SELECT']);
   });
 
   it('redacts what it shows: no JWT in a path, no credential in a query', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-    const server = span({ service: 'ms-system', kind: 'server', startMs: 0, endMs: 1, attributes: { ...http('GET', `/ms-system/${jwt}`, 400), 'url.query': '?access_token=opaque-secret' } });
+    const server = span({
+      service: 'ms-system',
+      kind: 'server',
+      startMs: 0,
+      endMs: 1,
+      attributes: { ...http('GET', `/ms-system/${jwt}`, 400), 'url.query': '?access_token=opaque-secret' },
+    });
     const flow = flowOf([server]);
     expect(JSON.stringify(flow)).not.toContain('c2lnbmF0dXJl');
     expect(JSON.stringify(flow)).not.toContain('opaque-secret');

@@ -201,7 +201,7 @@ export function assembleFlow(traceId: string, input: readonly ConsoleSpan[]): Fl
       database: isDatabase(span),
       error: span.error,
     })),
-    title: first ? `${first.from} → ${first.to} ${first.method} ${first.path}` : roots[0]?.name ?? traceId,
+    title: first ? `${first.from} → ${first.to} ${first.method} ${first.path}` : (roots[0]?.name ?? traceId),
     background: !exchanges.some((e) => e.from === EXTERNAL_CLIENT && e.depth === 0),
   };
 }
@@ -258,7 +258,12 @@ function pathOf(span: ConsoleSpan, server?: ConsoleSpan): string {
   const path = attributes['url.path'] ?? attributes['http.target'];
   if (typeof path === 'string') return redactText(path.split('?')[0]);
   const full = attributes['url.full'] ?? attributes['http.url'];
-  if (typeof full === 'string') return redactUrl(full).replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0] || '/';
+  if (typeof full === 'string')
+    return (
+      redactUrl(full)
+        .replace(/^[a-z]+:\/\/[^/]+/i, '')
+        .split('?')[0] || '/'
+    );
   return span.name;
 }
 

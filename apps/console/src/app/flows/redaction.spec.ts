@@ -22,8 +22,12 @@ describe('console redaction (defence in depth for spans from any exporter)', () 
   });
 
   it('keeps query parameter names and drops credential values', () => {
-    expect(redactQuery('?access_token=a&client_secret=b&code=c&after=3')).toBe(`?access_token=${REDACTED}&client_secret=${REDACTED}&code=${REDACTED}&after=3`);
-    expect(redactUrl('http://user:pw@localhost:8091/ms-system/x?token=abc&lang=en')).toBe(`http://localhost:8091/ms-system/x?token=${REDACTED}&lang=en`);
+    expect(redactQuery('?access_token=a&client_secret=b&code=c&after=3')).toBe(
+      `?access_token=${REDACTED}&client_secret=${REDACTED}&code=${REDACTED}&after=3`,
+    );
+    expect(redactUrl('http://user:pw@localhost:8091/ms-system/x?token=abc&lang=en')).toBe(
+      `http://localhost:8091/ms-system/x?token=${REDACTED}&lang=en`,
+    );
     expect(redactUrl('/relative/path?client_assertion=eyJ')).toBe(`/relative/path?client_assertion=${REDACTED}`);
   });
 

@@ -50,7 +50,11 @@ describe('OTLP/JSON decoding', () => {
   });
 
   it('refuses ids that are not hex of the right length', () => {
-    const bad = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '1', name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] };
+    const bad = {
+      resourceSpans: [
+        { scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '1', name: 'n', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] },
+      ],
+    };
     expect(otlpTraceRequest.safeParse(bad).success).toBe(false);
   });
 

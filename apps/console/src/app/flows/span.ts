@@ -107,7 +107,9 @@ export function nanosToMs(nanos: string | number): number {
 function toAttributes(list: { key: string; value?: unknown }[] | undefined): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
   for (const { key, value } of list ?? []) {
-    const v = value as { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: unknown[] } } | undefined;
+    const v = value as
+      | { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: unknown[] } }
+      | undefined;
     if (v?.stringValue !== undefined) attributes[key] = v.stringValue;
     else if (v?.boolValue !== undefined) attributes[key] = v.boolValue;
     else if (v?.intValue !== undefined) attributes[key] = Number(v.intValue);

@@ -45,8 +45,14 @@ interface Client {
 const TITLES: Record<ScenarioName, [string, string]> = {
   'walkthrough-opaque': ['walkthrough (opaque)', 'user-client-opaque gets an opaque token; ms-system introspects it at the auth-server.'],
   'walkthrough-jwt': ['walkthrough (JWT)', 'service-client-jwt gets an RFC 9068 JWT; ms-system verifies it locally with the JWKS.'],
-  'revoke-then-retry': ['revoke, then retry', 'A JWT works, is revoked (RFC 7009), and is retried until ms-system refuses it: the revocation window.'],
-  'insufficient-scope': ['insufficient scope', 'A token with customer.read only calls a country.read route: 403 insufficient_scope (RFC 6750 §3.1).'],
+  'revoke-then-retry': [
+    'revoke, then retry',
+    'A JWT works, is revoked (RFC 7009), and is retried until ms-system refuses it: the revocation window.',
+  ],
+  'insufficient-scope': [
+    'insufficient scope',
+    'A token with customer.read only calls a country.read route: 403 insufficient_scope (RFC 6750 §3.1).',
+  ],
   'archival-run': ['trigger an archival run', 'archival-service gets its own token and reads ms-system: one trace across all three apps.'],
 };
 
@@ -76,7 +82,12 @@ export class ScenariosService implements OnModuleDestroy {
   }
 
   list(): ScenarioInfo[] {
-    return (Object.keys(TITLES) as ScenarioName[]).map((name) => ({ name, title: TITLES[name][0], description: TITLES[name][1], curl: this.curl(name) }));
+    return (Object.keys(TITLES) as ScenarioName[]).map((name) => ({
+      name,
+      title: TITLES[name][0],
+      description: TITLES[name][1],
+      curl: this.curl(name),
+    }));
   }
 
   isScenario(name: string): name is ScenarioName {
@@ -194,7 +205,9 @@ export class ScenariosService implements OnModuleDestroy {
   }
 
   private async country(run: ScenarioRun, token: string, label = 'GET a country'): Promise<number> {
-    await this.request(run, label, 'GET', `${this.config.MS_SYSTEM_URL}/country/code/AUS`, { headers: { authorization: `Bearer ${token}` } });
+    await this.request(run, label, 'GET', `${this.config.MS_SYSTEM_URL}/country/code/AUS`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return run.steps[run.steps.length - 1].status;
   }
 
@@ -249,7 +262,9 @@ export class ScenariosService implements OnModuleDestroy {
           `until curl -s -o /dev/null -w '%{http_code}\\n' -H "Authorization: Bearer $TOKEN" ${ms}/country/code/AUS | grep -q 401; do sleep 1; done; echo refused`,
         ].join('\n');
       case 'archival-run':
-        return [traceparent, `curl -i -H "traceparent: $TRACEPARENT" -H 'content-type: application/json' -d '{}' ${archival}/runs`].join('\n');
+        return [traceparent, `curl -i -H "traceparent: $TRACEPARENT" -H 'content-type: application/json' -d '{}' ${archival}/runs`].join(
+          '\n',
+        );
     }
   }
 }
@@ -278,4 +293,3 @@ async function getJson(url: string): Promise<unknown> {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

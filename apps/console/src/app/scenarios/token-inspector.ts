@@ -98,12 +98,14 @@ async function discover(authServerUrl: string): Promise<{ issuer: string; jwksUr
   const base = authServerUrl.replace(/\/+$/, '');
   const url = new URL(base);
   // RFC 8414 §3: the well-known segment goes between the host and the issuer's path.
-  const metadata = await getJson<{ issuer: string; jwks_uri: string }>(`${url.origin}/.well-known/oauth-authorization-server${url.pathname}`).catch(() =>
-    getJson<{ issuer: string; jwks_uri: string }>(`${base}/.well-known/oauth-authorization-server`),
-  );
+  const metadata = await getJson<{ issuer: string; jwks_uri: string }>(
+    `${url.origin}/.well-known/oauth-authorization-server${url.pathname}`,
+  ).catch(() => getJson<{ issuer: string; jwks_uri: string }>(`${base}/.well-known/oauth-authorization-server`));
   // Like ms-system: the advertised endpoints are called through AUTH_SERVER_URL when the issuer
   // is a public name this process cannot reach (docker-compose: localhost:8085 vs auth-server:8085).
-  const jwksUri = metadata.jwks_uri.startsWith(metadata.issuer) ? base + metadata.jwks_uri.slice(metadata.issuer.length) : metadata.jwks_uri;
+  const jwksUri = metadata.jwks_uri.startsWith(metadata.issuer)
+    ? base + metadata.jwks_uri.slice(metadata.issuer.length)
+    : metadata.jwks_uri;
   return { issuer: metadata.issuer, jwksUri };
 }
 

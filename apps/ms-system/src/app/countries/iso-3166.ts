@@ -30,6 +30,7 @@ export function iso3166Countries(): CountryRow[] {
     })
     .sort((a, b) => a.code.localeCompare(b.code));
   // The seed is the contract's "all 249": a dataset upgrade that changes the count must be looked at.
-  if (rows.length !== ISO_3166_1_COUNT) throw new Error(`expected ${ISO_3166_1_COUNT} ISO 3166-1 countries, the dataset has ${rows.length}`);
+  if (rows.length !== ISO_3166_1_COUNT)
+    throw new Error(`expected ${ISO_3166_1_COUNT} ISO 3166-1 countries, the dataset has ${rows.length}`);
   return rows;
 }

@@ -11,7 +11,11 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value);
     if (!result.success) {
-      throw new BadRequestException(result.error.issues.map((issue) => (issue.code === 'invalid_type' ? `${issue.path.join('.')}: must be given once` : issue.message)).join('; '));
+      throw new BadRequestException(
+        result.error.issues
+          .map((issue) => (issue.code === 'invalid_type' ? `${issue.path.join('.')}: must be given once` : issue.message))
+          .join('; '),
+      );
     }
     return result.data;
   }

@@ -7,7 +7,8 @@ import { RevocationList } from './revocation/revocation-list';
 
 /** RFC 9449 §7.1: every challenge of a DPoP-capable resource server also offers DPoP. */
 const DPOP_CHALLENGE = 'DPoP realm="spec", algs="ES256 EdDSA PS256 RS256"';
-const INVALID_TOKEN = /^Bearer realm="spec", error="invalid_token", error_description="[^"]+", DPoP realm="spec", algs="ES256 EdDSA PS256 RS256"$/;
+const INVALID_TOKEN =
+  /^Bearer realm="spec", error="invalid_token", error_description="[^"]+", DPoP realm="spec", algs="ES256 EdDSA PS256 RS256"$/;
 
 describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuthModule over HTTP, %s mode (RFC 6750 §3)', (mode) => {
   let fake: FakeAuthServer;
@@ -38,13 +39,18 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuth
     expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="spec", ${DPOP_CHALLENGE}`);
   });
 
-  const validToken = () => (mode === 'introspection' ? Promise.resolve(fake.opaque({ scope: 'country.read' })) : fake.jwt({ scope: 'country.read' }));
+  const validToken = () =>
+    mode === 'introspection' ? Promise.resolve(fake.opaque({ scope: 'country.read' })) : fake.jwt({ scope: 'country.read' });
 
   it('a valid token → 200 and the handler sees the client', async () => {
     const response = await get('/country/code/AUS', `Bearer ${await validToken()}`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ code: 'AUS', name: 'AUSTRALIA', client: { scopes: ['country.read'], validatedBy: mode === 'introspection' ? 'introspection' : 'jwt' } });
+    expect(body).toMatchObject({
+      code: 'AUS',
+      name: 'AUSTRALIA',
+      client: { scopes: ['country.read'], validatedBy: mode === 'introspection' ? 'introspection' : 'jwt' },
+    });
   });
 
   it('the scheme is case-insensitive ("bearer", "BEARER")', async () => {
@@ -83,7 +89,14 @@ describe.each<TokenValidationMode>(['auto', 'jwt', 'introspection'])('BearerAuth
       .setExpirationTime(now + 300)
       .sign(attacker.privateKey);
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: fake.issuer, client_id: 'a', jti: 'b', exp: now + 300, iat: now, scope: 'country.read' })).toString('base64url')}.`;
-    const tokens = [forged, none, await fake.jwt({ exp: now - 120, nbf: now - 600, iat: now - 600 }), await fake.jwt({ iss: 'http://evil' }), 'garbage', 'a.b.c'];
+    const tokens = [
+      forged,
+      none,
+      await fake.jwt({ exp: now - 120, nbf: now - 600, iat: now - 600 }),
+      await fake.jwt({ iss: 'http://evil' }),
+      'garbage',
+      'a.b.c',
+    ];
     for (const token of tokens) {
       const response = await get('/country/code/AUS', `Bearer ${token}`);
       expect(response.status).toBe(401);

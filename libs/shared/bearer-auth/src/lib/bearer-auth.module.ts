@@ -1,6 +1,12 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { BEARER_AUTH_OPTIONS, resolveOptions, type BearerAuthAsyncOptions, type BearerAuthOptions, type ResolvedBearerAuthOptions } from './bearer-auth.options';
+import {
+  BEARER_AUTH_OPTIONS,
+  resolveOptions,
+  type BearerAuthAsyncOptions,
+  type BearerAuthOptions,
+  type ResolvedBearerAuthOptions,
+} from './bearer-auth.options';
 import { DpopProofVerifier } from './dpop/dpop-proof.verifier';
 import { AudiencePolicy } from './guards/audience.policy';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
@@ -24,8 +30,12 @@ const providers: Provider[] = [
   {
     provide: TOKEN_VERIFIER,
     inject: [BEARER_AUTH_OPTIONS, AutoVerifier, JwtOnlyVerifier, IntrospectionOnlyVerifier],
-    useFactory: (options: ResolvedBearerAuthOptions, auto: TokenVerifier, jwt: TokenVerifier, introspection: TokenVerifier): TokenVerifier =>
-      ({ auto, jwt, introspection })[options.mode],
+    useFactory: (
+      options: ResolvedBearerAuthOptions,
+      auto: TokenVerifier,
+      jwt: TokenVerifier,
+      introspection: TokenVerifier,
+    ): TokenVerifier => ({ auto, jwt, introspection })[options.mode],
   },
   BearerStrategy,
   AudiencePolicy,
@@ -34,7 +44,18 @@ const providers: Provider[] = [
   ScopesGuard,
 ];
 
-const exported = [BEARER_AUTH_OPTIONS, DpopProofVerifier, AudiencePolicy, TOKEN_VERIFIER, AuthorizationServerClient, RevocationList, JwtTokenVerifier, IntrospectionTokenVerifier, BearerAuthGuard, ScopesGuard];
+const exported = [
+  BEARER_AUTH_OPTIONS,
+  DpopProofVerifier,
+  AudiencePolicy,
+  TOKEN_VERIFIER,
+  AuthorizationServerClient,
+  RevocationList,
+  JwtTokenVerifier,
+  IntrospectionTokenVerifier,
+  BearerAuthGuard,
+  ScopesGuard,
+];
 
 /**
  * Bearer-token protection for a resource server (RFC 6750), global once imported:

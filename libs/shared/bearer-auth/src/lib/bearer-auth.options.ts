@@ -93,7 +93,9 @@ export type ResolvedBearerAuthOptions = Required<
   resourceMetadataUrl?: string;
   dpop: Required<NonNullable<BearerAuthOptions['dpop']>>;
   fetch: FetchLike;
-  introspection: Required<Omit<NonNullable<BearerAuthOptions['introspection']>, 'privateKeyJwt'>> & { privateKeyJwt?: PrivateKeyJwtOptions };
+  introspection: Required<Omit<NonNullable<BearerAuthOptions['introspection']>, 'privateKeyJwt'>> & {
+    privateKeyJwt?: PrivateKeyJwtOptions;
+  };
   revocation: Required<NonNullable<BearerAuthOptions['revocation']>>;
   jwt: Required<NonNullable<BearerAuthOptions['jwt']>>;
 };
@@ -115,7 +117,13 @@ export const BEARER_AUTH_DEFAULTS = {
     cacheMaxEntries: 10_000,
   },
   revocation: { pollIntervalSeconds: 5, windowSeconds: 10 },
-  jwt: { clockToleranceSeconds: 30, jwksCooldownSeconds: 30, jwksMaxAgeSeconds: 600, verifiedCacheTtlSeconds: 60, verifiedCacheMaxEntries: 10_000 },
+  jwt: {
+    clockToleranceSeconds: 30,
+    jwksCooldownSeconds: 30,
+    jwksMaxAgeSeconds: 600,
+    verifiedCacheTtlSeconds: 60,
+    verifiedCacheMaxEntries: 10_000,
+  },
   httpTimeoutMs: 5_000,
   // RS256 JWTs of this playground are ~800 bytes; 4 KiB leaves room and bounds hashing work.
   maxTokenLength: 4096,

@@ -20,7 +20,10 @@ class Probe {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 }
 
-@Module({ imports: [DatabaseModule.forService({ schema: 'probe', entities: [], migrations: [CreateThings1700000000000] })], providers: [Probe] })
+@Module({
+  imports: [DatabaseModule.forService({ schema: 'probe', entities: [], migrations: [CreateThings1700000000000] })],
+  providers: [Probe],
+})
 class ProbeModule {}
 
 describe('DatabaseModule', () => {

@@ -14,7 +14,9 @@ export interface TestDatabase {
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const serverUrl = process.env['TEST_DATABASE_URL'];
   if (!serverUrl) {
-    throw new Error('TEST_DATABASE_URL is not set: add libs/shared/database/src/testing/global-setup.ts as globalSetup to this Jest project');
+    throw new Error(
+      'TEST_DATABASE_URL is not set: add libs/shared/database/src/testing/global-setup.ts as globalSetup to this Jest project',
+    );
   }
   const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(6).toString('hex')}`;
   const admin = new URL(serverUrl);

@@ -75,7 +75,10 @@ describe('ErrorResponseFilter: one error shape for every app', () => {
 
     it("a handler's own 404 (a matched route) keeps its message", () => {
       const matched = { ...request('GET', '/svc/jwks'), routeOptions: { url: '/svc/jwks' } };
-      expect(filter.toResponse(new NotFoundException('no such key'), matched).body).toEqual({ error: 'not_found', error_description: 'no such key' });
+      expect(filter.toResponse(new NotFoundException('no such key'), matched).body).toEqual({
+        error: 'not_found',
+        error_description: 'no such key',
+      });
     });
   });
 

@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BearerError, InvalidClientError, InvalidRequestError, OAuthError, TemporarilyUnavailableError, toErrorDescription } from '@playground/oauth-contracts';
+import {
+  BearerError,
+  InvalidClientError,
+  InvalidRequestError,
+  OAuthError,
+  TemporarilyUnavailableError,
+  toErrorDescription,
+} from '@playground/oauth-contracts';
 import { classifyDatabaseError } from './database-errors';
 import { allowedMethods, type RoutedRequest } from './route-not-found';
 
@@ -72,12 +79,20 @@ export class ErrorResponseFilter implements ExceptionFilter {
     if (status === 404) {
       const allow = allowedMethods(request);
       if (allow?.length) {
-        return { status: 405, body: { error: 'method_not_allowed', error_description: 'this method is not allowed here' }, headers: { allow: allow.join(', ') } };
+        return {
+          status: 405,
+          body: { error: 'method_not_allowed', error_description: 'this method is not allowed here' },
+          headers: { allow: allow.join(', ') },
+        };
       }
       if (allow) return { status: 404, body: NO_SUCH_RESOURCE, headers: {} };
     }
     if (status !== undefined && status >= 400 && status < 500) {
-      return { status, body: { error: errorCodeFor(status), error_description: toErrorDescription(describe(exception, status)) }, headers: {} };
+      return {
+        status,
+        body: { error: errorCodeFor(status), error_description: toErrorDescription(describe(exception, status)) },
+        headers: {},
+      };
     }
     this.logger.error(`unexpected error: ${(exception as Error)?.message ?? String(exception)}`, (exception as Error)?.stack);
     return { status: 500, body: SERVER_ERROR, headers: {} };

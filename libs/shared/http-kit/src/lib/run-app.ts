@@ -49,7 +49,11 @@ export function setupApiDocs(app: NestFastifyApplication, options: ApiDocsOption
   if (options.auth === 'bearer') builder = builder.addBearerAuth();
   if (options.clientCredentials) {
     builder = builder.addOAuth2(
-      { type: 'oauth2', description: 'Client credentials (RFC 6749 §4.4), e.g. service-client-jwt', flows: { clientCredentials: options.clientCredentials } },
+      {
+        type: 'oauth2',
+        description: 'Client credentials (RFC 6749 §4.4), e.g. service-client-jwt',
+        flows: { clientCredentials: options.clientCredentials },
+      },
       'oauth2',
     );
   }

@@ -1,4 +1,11 @@
-import { BearerError, DpopProofRefusedError, InsufficientScopeError, InvalidBearerRequestError, InvalidTokenError, MissingBearerTokenError } from './bearer-error';
+import {
+  BearerError,
+  DpopProofRefusedError,
+  InsufficientScopeError,
+  InvalidBearerRequestError,
+  InvalidTokenError,
+  MissingBearerTokenError,
+} from './bearer-error';
 import { ProtocolError } from './protocol-error';
 
 describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () => {
@@ -11,7 +18,9 @@ describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () =
   it('invalid_token → 401 with error and error_description', () => {
     const error = BearerError.invalidToken('the access token expired');
     expect(error.status).toBe(401);
-    expect(error.challenge('ms-system')).toBe('Bearer realm="ms-system", error="invalid_token", error_description="the access token expired"');
+    expect(error.challenge('ms-system')).toBe(
+      'Bearer realm="ms-system", error="invalid_token", error_description="the access token expired"',
+    );
     expect(error.toJSON()).toEqual({ error: 'invalid_token', error_description: 'the access token expired' });
   });
 
@@ -23,7 +32,7 @@ describe('BearerError: the RFC 6750 §3 challenge a resource server sends', () =
     );
   });
 
-  it('cannot break out of the quoted description: it is in RFC 6749 §5.2\'s charset, like every error_description', () => {
+  it("cannot break out of the quoted description: it is in RFC 6749 §5.2's charset, like every error_description", () => {
     expect(new InvalidTokenError('a "quoted" \\ value').challenge()).toBe(
       'Bearer error="invalid_token", error_description="a \'quoted\' / value"',
     );
@@ -58,14 +67,15 @@ describe('BearerError: RFC 9449 §7.1 DPoP challenges and RFC 9728 §5.1 resourc
   it('a DPoP request that fails → the error sits on the DPoP challenge, Bearer stays plain', () => {
     const [bearer, dpop] = BearerError.invalidToken('the access token is invalid').onScheme('DPoP').advertise(advertised).challenges();
     expect(bearer).toBe('Bearer resource_metadata="http://rs/.well-known/oauth-protected-resource/rs"');
-    expect(dpop).toBe(
-      'DPoP error="invalid_token", error_description="the access token is invalid", algs="ES256 EdDSA"',
-    );
+    expect(dpop).toBe('DPoP error="invalid_token", error_description="the access token is invalid", algs="ES256 EdDSA"');
   });
 
   it('a bad proof → 401 invalid_dpop_proof on the DPoP challenge', () => {
     const error = new DpopProofRefusedError('the DPoP proof is stale').advertise({ dpopAlgs: ['ES256'] });
     expect(error.status).toBe(401);
-    expect(error.challenges()).toEqual(['Bearer', 'DPoP error="invalid_dpop_proof", error_description="the DPoP proof is stale", algs="ES256"']);
+    expect(error.challenges()).toEqual([
+      'Bearer',
+      'DPoP error="invalid_dpop_proof", error_description="the DPoP proof is stale", algs="ES256"',
+    ]);
   });
 });

@@ -29,11 +29,19 @@ export class TemporarilyUnavailableError extends OAuthError {
 
   /** 503: the database (or another dependency) is unreachable. */
   static outage(retryAfterSeconds = 2, options: OAuthErrorOptions = {}): TemporarilyUnavailableError {
-    return new TemporarilyUnavailableError('the service is temporarily unavailable, retry later', { ...options, status: 503, retryAfterSeconds });
+    return new TemporarilyUnavailableError('the service is temporarily unavailable, retry later', {
+      ...options,
+      status: 503,
+      retryAfterSeconds,
+    });
   }
 
   /** 429: too many failed client authentications; the same answer whether the client exists or not. */
   static throttled(retryAfterSeconds: number, options: OAuthErrorOptions = {}): TemporarilyUnavailableError {
-    return new TemporarilyUnavailableError('too many failed authentication attempts, retry later', { ...options, status: 429, retryAfterSeconds });
+    return new TemporarilyUnavailableError('too many failed authentication attempts, retry later', {
+      ...options,
+      status: 429,
+      retryAfterSeconds,
+    });
   }
 }

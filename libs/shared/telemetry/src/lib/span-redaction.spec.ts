@@ -5,8 +5,12 @@ const JWT = 'eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJzZXJ2aWNlLWNsaW
 
 describe('span redaction (no credential leaves a process in a span)', () => {
   it('drops the value of a token sent in the query (RFC 6750 §2.3), keeping the path and other parameters', () => {
-    expect(redactQuery(`/ms-system/country/code/AUS?access_token=opaque-secret-value&lang=en`)).toBe(`/ms-system/country/code/AUS?access_token=${REDACTED}&lang=en`);
-    expect(redactQuery('client_id=a&client_secret=b&client_assertion=c')).toBe(`client_id=a&client_secret=${REDACTED}&client_assertion=${REDACTED}`);
+    expect(redactQuery(`/ms-system/country/code/AUS?access_token=opaque-secret-value&lang=en`)).toBe(
+      `/ms-system/country/code/AUS?access_token=${REDACTED}&lang=en`,
+    );
+    expect(redactQuery('client_id=a&client_secret=b&client_assertion=c')).toBe(
+      `client_id=a&client_secret=${REDACTED}&client_assertion=${REDACTED}`,
+    );
     expect(redactQuery('http://h/p?Access_Token=x#frag')).toBe(`http://h/p?Access_Token=${REDACTED}#frag`);
   });
 
@@ -34,7 +38,11 @@ describe('span redaction (no credential leaves a process in a span)', () => {
   });
 
   it('wraps a span so that only its attributes change', () => {
-    const span = { name: 'GET', attributes: { 'url.query': 'access_token=abc' }, spanContext: () => ({ traceId: 't' }) } as unknown as ReadableSpan;
+    const span = {
+      name: 'GET',
+      attributes: { 'url.query': 'access_token=abc' },
+      spanContext: () => ({ traceId: 't' }),
+    } as unknown as ReadableSpan;
     const safe = redactSpan(span);
     expect(safe.attributes).toEqual({ 'url.query': `access_token=${REDACTED}` });
     expect(safe.name).toBe('GET');

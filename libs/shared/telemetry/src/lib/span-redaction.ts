@@ -3,7 +3,8 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 /** Query parameters whose values are credentials (RFC 6750 §2.3, RFC 6749, RFC 7523, cloud signatures). */
-const CREDENTIAL_PARAMETERS = /^(access_token|refresh_token|id_token|token|client_secret|client_assertion|assertion|code|password|secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|awsaccesskeyid)$/i;
+const CREDENTIAL_PARAMETERS =
+  /^(access_token|refresh_token|id_token|token|client_secret|client_assertion|assertion|code|password|secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|awsaccesskeyid)$/i;
 /** A JWS/JWT compact serialization (header `{"…` base64url-encoded starts with `eyJ`). */
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 /** Attributes that carry a URL, a target or a query string, whatever the semantic-conventions version. */
@@ -83,5 +84,7 @@ export class RedactingSpanExporter implements SpanExporter {
 export function redactSpan(span: ReadableSpan): ReadableSpan {
   const attributes = redactAttributes(span.attributes);
   if (attributes === span.attributes) return span;
-  return new Proxy(span, { get: (target, property, receiver) => (property === 'attributes' ? attributes : Reflect.get(target, property, receiver)) });
+  return new Proxy(span, {
+    get: (target, property, receiver) => (property === 'attributes' ? attributes : Reflect.get(target, property, receiver)),
+  });
 }

@@ -43,6 +43,8 @@ describe('startBuiltApp: spawns dist/apps/<name>/main.js and waits for its healt
   });
 
   it('says what to do when the app was not built', async () => {
-    await expect(startBuiltApp({ name: 'missing', port: 1, basePath: '/x', env: {}, workspaceRoot: root })).rejects.toThrow(/nx build missing/);
+    await expect(startBuiltApp({ name: 'missing', port: 1, basePath: '/x', env: {}, workspaceRoot: root })).rejects.toThrow(
+      /nx build missing/,
+    );
   });
 });

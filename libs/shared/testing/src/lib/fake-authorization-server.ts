@@ -91,10 +91,15 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     resourceRequests: [],
     onToken: (n, request) => {
       const clientId = options.clients ? authenticated(request, options.clients) : 'service-client-jwt';
-      if (clientId === undefined) return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
+      if (clientId === undefined)
+        return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
       const token = `token-${n}`;
       register(token, { client_id: clientId, scope: 'country.read', exp: Math.floor(Date.now() / 1000) + 3600 });
-      return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: 'country.read' }, headers: { 'cache-control': 'no-store' } };
+      return {
+        status: 200,
+        body: { access_token: token, token_type: 'Bearer', expires_in: 3600, scope: 'country.read' },
+        headers: { 'cache-control': 'no-store' },
+      };
     },
     onResource: () => ({ status: 200, body: { ok: true } }),
     introspectionDelayMs: 0,
@@ -103,7 +108,18 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     async jwt(claims = {}, header = {}) {
       const now = Math.floor(Date.now() / 1000);
       const clientId = claims.client_id ?? 'service-client-jwt';
-      const body = { iss: fake.issuer, sub: clientId, aud: [clientId], iat: now, nbf: now, exp: now + 300, jti: randomUUID(), client_id: clientId, scope: 'country.read customer.read', ...claims };
+      const body = {
+        iss: fake.issuer,
+        sub: clientId,
+        aud: [clientId],
+        iat: now,
+        nbf: now,
+        exp: now + 300,
+        jti: randomUUID(),
+        client_id: clientId,
+        scope: 'country.read customer.read',
+        ...claims,
+      };
       const token = await new SignJWT(body).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid, ...header }).sign(privateKey);
       // The real auth-server introspects its JWTs too.
       // Introspection answers aud as an array, and a DPoP-bound token as such (RFC 9449 §6.2).
@@ -135,7 +151,10 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
   let port = 0;
 
   /** An opaque token introspection reports as active, with the claims the real server gives. */
-  function register(token: string, claims: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } }): void {
+  function register(
+    token: string,
+    claims: { client_id?: string; scope?: string; exp?: number; jti?: string; aud?: string[]; cnf?: { jkt: string } },
+  ): void {
     const now = Math.floor(Date.now() / 1000);
     const clientId = claims.client_id ?? 'user-client-opaque';
     opaqueTokens.set(token, {
@@ -161,7 +180,12 @@ export async function startFakeAuthServer(options: FakeAuthServerOptions = {}): 
     };
     if (fake.down) return send(503, { error: 'temporarily_unavailable' });
     const url = new URL(req.url ?? '/', fake.url);
-    const record = async (): Promise<RecordedRequest> => ({ method: req.method ?? '', path: url.pathname, headers: req.headers, body: await readBody(req) });
+    const record = async (): Promise<RecordedRequest> => ({
+      method: req.method ?? '',
+      path: url.pathname,
+      headers: req.headers,
+      body: await readBody(req),
+    });
     if (url.pathname === '/resource') {
       fake.resourceRequests.push(await record());
       return reply(res, fake.onResource(fake.resourceRequests.length, fake.resourceRequests[fake.resourceRequests.length - 1]));

@@ -185,7 +185,9 @@ describe('ClientCredentialsTokenManager', () => {
 
     it('on a 401 invalidates, refreshes once and retries once', async () => {
       stub.onResource = (_n, request) =>
-        request.headers.authorization === 'Bearer token-1' ? { status: 401, body: { error: 'invalid_token' } } : { status: 200, body: { ok: true } };
+        request.headers.authorization === 'Bearer token-1'
+          ? { status: 401, body: { error: 'invalid_token' } }
+          : { status: 200, body: { ok: true } };
       const tokens = manager();
       const response = await tokens.authorizedFetch(resource());
       expect(response.status).toBe(200);

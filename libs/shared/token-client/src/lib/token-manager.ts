@@ -2,12 +2,7 @@ import type { AuthorizationServerMetadata, TokenResponse } from '@playground/oau
 import { clientSecretBasic } from './client-secret-basic';
 import { DpopKey } from './dpop-key';
 import { PrivateKeyJwtAuthenticator, type PrivateKeyJwtOptions } from './private-key-jwt';
-import {
-  ClientCredentialsRejectedError,
-  TokenEndpointUnavailableError,
-  TokenProtocolError,
-  describeError,
-} from './errors';
+import { ClientCredentialsRejectedError, TokenEndpointUnavailableError, TokenProtocolError, describeError } from './errors';
 import { assertNotTransient, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 import { oauthTelemetry } from '@playground/telemetry';
 
@@ -165,7 +160,10 @@ export class ClientCredentialsTokenManager {
     if (token.tokenType === 'DPoP' && this.dpopKey) {
       const key = await this.dpopKey;
       headers.set('authorization', `DPoP ${token.accessToken}`);
-      headers.set('dpop', await key.proof({ htm: (init.method ?? 'GET').toUpperCase(), htu: url, accessToken: token.accessToken }, this.now()));
+      headers.set(
+        'dpop',
+        await key.proof({ htm: (init.method ?? 'GET').toUpperCase(), htu: url, accessToken: token.accessToken }, this.now()),
+      );
     } else {
       headers.set('authorization', `Bearer ${token.accessToken}`);
     }
@@ -192,7 +190,10 @@ export class ClientCredentialsTokenManager {
       if (this.options.scope) body.set('scope', this.options.scope);
       const resources = this.options.resource === undefined ? [] : [this.options.resource].flat();
       for (const resource of resources) body.append('resource', resource);
-      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' };
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+        accept: 'application/json',
+      };
       if (this.assertions) {
         const audience = this.issuer ?? this.options.authServerUrl.replace(/\/+$/, '');
         for (const [name, value] of Object.entries(await this.assertions.parameters(audience, this.now()))) body.set(name, value);
@@ -202,7 +203,7 @@ export class ClientCredentialsTokenManager {
       if (this.dpopKey) headers['dpop'] = await (await this.dpopKey).proof({ htm: 'POST', htu: endpoint }, this.now());
       return this.send(endpoint, { method: 'POST', headers, body: body.toString() });
     });
-    const payload = (await response.json().catch(() => undefined)) as Partial<TokenResponse> & { error?: string } | undefined;
+    const payload = (await response.json().catch(() => undefined)) as (Partial<TokenResponse> & { error?: string }) | undefined;
     if (response.status === 401 || payload?.error === 'invalid_client') {
       throw new ClientCredentialsRejectedError(response.status, payload?.error);
     }
@@ -217,7 +218,10 @@ export class ClientCredentialsTokenManager {
     }
     // RFC 6749 §5.1: expires_in is RECOMMENDED, not required; without it assume a short life.
     const lifetimeSeconds = typeof payload.expires_in === 'number' && payload.expires_in > 0 ? payload.expires_in : 60;
-    const skewMs = Math.min((this.options.refreshSkewSeconds ?? 30) * 1000, lifetimeSeconds * 1000 * (this.options.refreshSkewRatio ?? 0.1));
+    const skewMs = Math.min(
+      (this.options.refreshSkewSeconds ?? 30) * 1000,
+      lifetimeSeconds * 1000 * (this.options.refreshSkewRatio ?? 0.1),
+    );
     const issuedAt = this.now();
     this.requests++;
     this.logger.log(

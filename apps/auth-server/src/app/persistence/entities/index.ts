@@ -9,4 +9,11 @@ export { AuditEventEntity, ClientAssertionJtiEntity, ClientEntity, RevocationEnt
 export type { AuditEventType } from './audit-event.entity';
 export type { SigningKeyStatus } from './signing-key.entity';
 
-export const AUTH_SERVER_ENTITIES = [ClientEntity, TokenEntity, SigningKeyEntity, AuditEventEntity, RevocationEntity, ClientAssertionJtiEntity];
+export const AUTH_SERVER_ENTITIES = [
+  ClientEntity,
+  TokenEntity,
+  SigningKeyEntity,
+  AuditEventEntity,
+  RevocationEntity,
+  ClientAssertionJtiEntity,
+];

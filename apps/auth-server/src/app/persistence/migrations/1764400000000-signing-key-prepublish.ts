@@ -11,7 +11,9 @@ export class SigningKeyPrepublish1764400000000 implements MigrationInterface {
     await q.query(`ALTER TABLE signing_keys DROP CONSTRAINT IF EXISTS signing_keys_status_check`);
     await q.query(`ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_status_check CHECK (status IN ('next', 'active', 'retired'))`);
     await q.query(`ALTER TABLE signing_keys ADD COLUMN activates_at timestamptz`);
-    await q.query(`ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_next_has_time CHECK (status <> 'next' OR activates_at IS NOT NULL)`);
+    await q.query(
+      `ALTER TABLE signing_keys ADD CONSTRAINT signing_keys_next_has_time CHECK (status <> 'next' OR activates_at IS NOT NULL)`,
+    );
     await q.query(`CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (alg) WHERE status = 'next'`);
   }
 

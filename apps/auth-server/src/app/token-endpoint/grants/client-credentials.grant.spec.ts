@@ -4,7 +4,9 @@ import { aClient } from '../../testing/fixtures';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 
 describe('client_credentials grant handler (RFC 6749 §4.4, scope §3.3)', () => {
-  const tokens = { issue: jest.fn(async (_client, scopes: string[]) => ({ accessToken: 'tok', expiresIn: 14400, scope: scopes.join(' ') })) };
+  const tokens = {
+    issue: jest.fn(async (_client, scopes: string[]) => ({ accessToken: 'tok', expiresIn: 14400, scope: scopes.join(' ') })),
+  };
   const grant = new ClientCredentialsGrant(tokens as unknown as TokenService);
   const client = aClient();
 

@@ -31,7 +31,10 @@ export class ClientCredentialsGrant implements GrantHandler {
     const unknown = wanted.filter((scope) => !isScopeToken(scope) || !registered.includes(scope));
     if (unknown.length) {
       throw new InvalidScopeError('the requested scope is invalid, unknown, or not allowed for this client', {
-        reason: `scope(s) not registered: ${unknown.map((s) => s.slice(0, 40)).join(' ').slice(0, 200)}`,
+        reason: `scope(s) not registered: ${unknown
+          .map((s) => s.slice(0, 40))
+          .join(' ')
+          .slice(0, 200)}`,
       });
     }
     return wanted;

@@ -20,7 +20,13 @@ describe('JWT token format (RFC 9068)', () => {
   const config = aConfig();
   const format = new JwtTokenFormat(keys as unknown as SigningKeyService, config);
   const now = Math.floor(Date.now() / 1000);
-  const context = { client: aClient({ clientId: 'service-client-jwt', tokenFormat: 'jwt' }), scope: 'country.read customer.read', jti: 'jti-1', iat: now, exp: now + 300 };
+  const context = {
+    client: aClient({ clientId: 'service-client-jwt', tokenFormat: 'jwt' }),
+    scope: 'country.read customer.read',
+    jti: 'jti-1',
+    iat: now,
+    exp: now + 300,
+  };
 
   beforeAll(async () => {
     for (const alg of SIGNING_ALGS) if (!pairs.has(alg)) pairs.set(alg, await generateSigningKeyPair(alg));
@@ -75,16 +81,61 @@ describe('JWT token format (RFC 9068)', () => {
   });
 
   it.each([
-    ['alg none', async () => `${Buffer.from('{"alg":"none","typ":"at+jwt","kid":"kid-RS256"}').toString('base64url')}.${Buffer.from('{"jti":"x"}').toString('base64url')}.`],
-    ['a foreign key', async () => {
-      const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-      return new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'kid-RS256' }).setIssuer(config.ISSUER).sign(other);
-    }],
-    ['a plain JWT typ', async () => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'kid-RS256' }).setIssuer(config.ISSUER).sign(privateKey)],
-    ['another issuer', async () => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'kid-RS256' }).setIssuer('http://evil').sign(privateKey)],
-    ['an unknown kid', async () => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'nope' }).setIssuer(config.ISSUER).sign(privateKey)],
-    ['its RS256 key relabelled PS256', async () => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'PS256', typ: 'at+jwt', kid: 'kid-RS256' }).setIssuer(config.ISSUER).sign(privateKey)],
-    ['HS256 with the public key as secret', async () => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'kid-RS256' }).setIssuer(config.ISSUER).sign(Buffer.from(publicKey.export({ format: 'pem', type: 'spki' })))],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from('{"alg":"none","typ":"at+jwt","kid":"kid-RS256"}').toString('base64url')}.${Buffer.from('{"jti":"x"}').toString('base64url')}.`,
+    ],
+    [
+      'a foreign key',
+      async () => {
+        const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+        return new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'kid-RS256' })
+          .setIssuer(config.ISSUER)
+          .sign(other);
+      },
+    ],
+    [
+      'a plain JWT typ',
+      async () =>
+        new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'kid-RS256' })
+          .setIssuer(config.ISSUER)
+          .sign(privateKey),
+    ],
+    [
+      'another issuer',
+      async () =>
+        new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'kid-RS256' })
+          .setIssuer('http://evil')
+          .sign(privateKey),
+    ],
+    [
+      'an unknown kid',
+      async () =>
+        new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'nope' })
+          .setIssuer(config.ISSUER)
+          .sign(privateKey),
+    ],
+    [
+      'its RS256 key relabelled PS256',
+      async () =>
+        new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'PS256', typ: 'at+jwt', kid: 'kid-RS256' })
+          .setIssuer(config.ISSUER)
+          .sign(privateKey),
+    ],
+    [
+      'HS256 with the public key as secret',
+      async () =>
+        new SignJWT({ jti: 'x' })
+          .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'kid-RS256' })
+          .setIssuer(config.ISSUER)
+          .sign(Buffer.from(publicKey.export({ format: 'pem', type: 'spki' }))),
+    ],
     ['an opaque token', async () => 'A'.repeat(43)],
   ])('does not identify %s', async (_what, make) => {
     await expect(format.identify(await make())).resolves.toBeUndefined();

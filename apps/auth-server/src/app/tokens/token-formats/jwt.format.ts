@@ -28,7 +28,11 @@ export class JwtTokenFormat implements TokenFormat {
 
   async generate({ client, scope, jti, iat, exp, audience, jkt }: IssueContext): Promise<GeneratedToken> {
     const { kid, alg, privateKey } = await this.keys.activeKey(client.tokenSigningAlg);
-    const claims: Pick<AccessTokenClaims, 'client_id' | 'scope' | 'cnf'> = { client_id: client.clientId, scope, ...(jkt ? { cnf: { jkt } } : {}) };
+    const claims: Pick<AccessTokenClaims, 'client_id' | 'scope' | 'cnf'> = {
+      client_id: client.clientId,
+      scope,
+      ...(jkt ? { cnf: { jkt } } : {}),
+    };
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg, typ: ACCESS_TOKEN_TYP, kid })
       .setIssuer(this.config.ISSUER)

@@ -10,7 +10,14 @@ describe('opaque token format', () => {
     const { accessToken, record } = await format.generate(context);
     expect(accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(accessToken, 'base64url')).toHaveLength(32);
-    expect(record).toEqual({ jti: 'j-1', format: 'opaque', tokenHash: createHash('sha256').update(accessToken).digest(), kid: null, audience: null, cnfJkt: null });
+    expect(record).toEqual({
+      jti: 'j-1',
+      format: 'opaque',
+      tokenHash: createHash('sha256').update(accessToken).digest(),
+      kid: null,
+      audience: null,
+      cnfJkt: null,
+    });
     expect(JSON.stringify(record)).not.toContain(accessToken);
   });
 

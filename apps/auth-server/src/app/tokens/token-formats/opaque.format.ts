@@ -19,7 +19,14 @@ export class OpaqueTokenFormat implements TokenFormat {
     const accessToken = randomBytes(TOKEN_BYTES).toString('base64url');
     return {
       accessToken,
-      record: { jti: context.jti, format: this.name, tokenHash: sha256(accessToken), kid: null, audience: context.audience ?? null, cnfJkt: context.jkt ?? null },
+      record: {
+        jti: context.jti,
+        format: this.name,
+        tokenHash: sha256(accessToken),
+        kid: null,
+        audience: context.audience ?? null,
+        cnfJkt: context.jkt ?? null,
+      },
     };
   }
 

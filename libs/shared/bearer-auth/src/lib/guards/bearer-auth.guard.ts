@@ -69,7 +69,9 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       await super.canActivate(context);
       const client = request.user as AuthenticatedClient;
       if (client.jkt) {
-        throw new InvalidTokenError('a DPoP-bound access token must be sent with the DPoP scheme', { reason: 'bound token as Bearer' }).onScheme('DPoP');
+        throw new InvalidTokenError('a DPoP-bound access token must be sent with the DPoP scheme', {
+          reason: 'bound token as Bearer',
+        }).onScheme('DPoP');
       }
       this.audience.check(client);
       return true;
@@ -86,7 +88,11 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     try {
       const client = await this.verifier.verify(token);
       this.audience.check(client);
-      await this.proofs.verify({ method: request.method, url: requestUrl(request), proofs: headerValues(request.headers.dpop) }, token, client);
+      await this.proofs.verify(
+        { method: request.method, url: requestUrl(request), proofs: headerValues(request.headers.dpop) },
+        token,
+        client,
+      );
       request.user = client;
       return true;
     } catch (error) {
@@ -95,7 +101,13 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     }
   }
 
-  override handleRequest<TUser = AuthenticatedClient>(error: unknown, user: unknown, _info: unknown, _context: ExecutionContext, status?: unknown): TUser {
+  override handleRequest<TUser = AuthenticatedClient>(
+    error: unknown,
+    user: unknown,
+    _info: unknown,
+    _context: ExecutionContext,
+    status?: unknown,
+  ): TUser {
     if (error instanceof BearerError) throw error;
     if (error) throw error;
     if (user) return user as TUser;

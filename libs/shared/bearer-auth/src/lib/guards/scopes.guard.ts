@@ -18,7 +18,8 @@ export class ScopesGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const required =
+      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
     const request = context.switchToHttp().getRequest<ProtectedRequest>();
     const client = request.user;
     if (!client) throw new MissingBearerTokenError().advertise(challengeParameters(this.options));

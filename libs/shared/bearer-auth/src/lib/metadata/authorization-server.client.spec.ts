@@ -1,7 +1,8 @@
 import { resolveOptions, type FetchLike } from '../bearer-auth.options';
 import { accessTokenAlgorithms, AuthorizationServerClient, AuthServerUnavailableError } from './authorization-server.client';
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('AuthorizationServerClient (RFC 8414 discovery, client_secret_basic)', () => {
   const metadata = {
@@ -11,7 +12,9 @@ describe('AuthorizationServerClient (RFC 8414 discovery, client_secret_basic)', 
   };
 
   function client(fetch: FetchLike, extra: { clientId?: string; clientSecret?: string } = {}) {
-    return new AuthorizationServerClient(resolveOptions({ authServerUrl: 'http://auth-server:8085/ms-auth-server/', fetch, introspection: extra }));
+    return new AuthorizationServerClient(
+      resolveOptions({ authServerUrl: 'http://auth-server:8085/ms-auth-server/', fetch, introspection: extra }),
+    );
   }
 
   it('reads the metadata once, keeps the issuer, and reaches the endpoints through the configured URL', async () => {

@@ -27,7 +27,9 @@ const DEFAULT_ACCESS_TOKEN_ALGS = ['RS256'];
 
 /** The announced access-token algorithms, filtered to asymmetric ones (see ASYMMETRIC_ALGS). */
 export function accessTokenAlgorithms(announced: unknown): string[] {
-  const algs = Array.isArray(announced) ? announced.filter((alg): alg is string => typeof alg === 'string' && ASYMMETRIC_ALGS.has(alg)) : [];
+  const algs = Array.isArray(announced)
+    ? announced.filter((alg): alg is string => typeof alg === 'string' && ASYMMETRIC_ALGS.has(alg))
+    : [];
   return algs.length ? algs : DEFAULT_ACCESS_TOKEN_ALGS;
 }
 

@@ -25,7 +25,11 @@ describe('revocation reaches the resource server (revocations feed)', () => {
     const jwt = new JwtTokenVerifier(options, client);
     const introspection = new IntrospectionTokenVerifier(options, client);
     const verifier: TokenVerifier =
-      mode === 'auto' ? new AutoVerifier(jwt, introspection, revocations) : mode === 'jwt' ? new JwtOnlyVerifier(jwt) : new IntrospectionOnlyVerifier(introspection, revocations);
+      mode === 'auto'
+        ? new AutoVerifier(jwt, introspection, revocations)
+        : mode === 'jwt'
+          ? new JwtOnlyVerifier(jwt)
+          : new IntrospectionOnlyVerifier(introspection, revocations);
     return { verifier, revocations };
   }
 
@@ -37,7 +41,11 @@ describe('revocation reaches the resource server (revocations feed)', () => {
     const introspections = fake.calls.introspect;
     fake.revoke('auto-revoked', now() + 300);
     await revocations.poll();
-    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'invalid_token', status: 401, description: 'the access token was revoked' });
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      code: 'invalid_token',
+      status: 401,
+      description: 'the access token was revoked',
+    });
     expect(fake.calls.introspect).toBe(introspections);
   });
 

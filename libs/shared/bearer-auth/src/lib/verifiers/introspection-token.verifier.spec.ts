@@ -42,7 +42,11 @@ describe('IntrospectionTokenVerifier (RFC 7662, cached)', () => {
   it('caches an active result: repeated requests make one call', async () => {
     const v = verifier();
     const token = fake.opaque();
-    expect(await callsDuring(async () => { for (let i = 0; i < 10; i++) await v.verify(token); })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        for (let i = 0; i < 10; i++) await v.verify(token);
+      }),
+    ).toBe(1);
   });
 
   it('keeps an active result no longer than the token lives (exp bounds the TTL)', async () => {
@@ -70,10 +74,12 @@ describe('IntrospectionTokenVerifier (RFC 7662, cached)', () => {
   it('caches an inactive result briefly (negative caching)', async () => {
     const v = verifier({ introspection: { negativeCacheTtlSeconds: 1 } });
     const refused = () => v.verify('unknown-token').catch((e: unknown) => e);
-    expect(await callsDuring(async () => {
-      expect(await refused()).toMatchObject({ code: 'invalid_token', status: 401, description: 'the access token is not active' });
-      expect(await refused()).toMatchObject({ code: 'invalid_token' });
-    })).toBe(1);
+    expect(
+      await callsDuring(async () => {
+        expect(await refused()).toMatchObject({ code: 'invalid_token', status: 401, description: 'the access token is not active' });
+        expect(await refused()).toMatchObject({ code: 'invalid_token' });
+      }),
+    ).toBe(1);
     await sleep(1_100);
     expect(await callsDuring(refused)).toBe(1);
   });
@@ -111,9 +117,11 @@ describe('IntrospectionTokenVerifier (RFC 7662, cached)', () => {
 
   it('refuses malformed and huge tokens without calling the auth-server', async () => {
     const v = verifier();
-    expect(await callsDuring(async () => {
-      await expect(v.verify('has space')).rejects.toMatchObject({ code: 'invalid_token' });
-      await expect(v.verify('x'.repeat(10_000))).rejects.toMatchObject({ code: 'invalid_token' });
-    })).toBe(0);
+    expect(
+      await callsDuring(async () => {
+        await expect(v.verify('has space')).rejects.toMatchObject({ code: 'invalid_token' });
+        await expect(v.verify('x'.repeat(10_000))).rejects.toMatchObject({ code: 'invalid_token' });
+      }),
+    ).toBe(0);
   });
 });

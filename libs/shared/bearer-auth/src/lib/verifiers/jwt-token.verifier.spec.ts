@@ -73,7 +73,7 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
   });
 
   it('refuses HS256 signed with the public key as the HMAC secret (algorithm confusion)', async () => {
-    const pem = await exportSPKI(await importJWK(fake.publicJwk, 'RS256', { extractable: true }) as CryptoKey);
+    const pem = await exportSPKI((await importJWK(fake.publicJwk, 'RS256', { extractable: true })) as CryptoKey);
     for (const secret of [pem, JSON.stringify(fake.publicJwk)]) {
       const token = await new SignJWT(claims())
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: fake.kid })
@@ -106,7 +106,9 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
     it('never accepts HS256, even when the metadata announces it', async () => {
       fake.accessTokenAlgs = ['HS256', 'RS256'];
       const pem = await exportSPKI((await importJWK(fake.publicJwk, 'RS256', { extractable: true })) as CryptoKey);
-      const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: fake.kid }).sign(new TextEncoder().encode(pem));
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: fake.kid })
+        .sign(new TextEncoder().encode(pem));
       await expectInvalidToken(fresh().verify(token));
     });
   });
@@ -118,7 +120,13 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
 
   it('never uses a key carried in the token (jwk, jku, x5u, x5c headers)', async () => {
     const jwk = await exportJWK(attacker.publicKey);
-    const headers = [{ jwk }, { jwk, kid: 'attacker' }, { jku: 'http://127.0.0.1:1/jwks', kid: 'attacker' }, { x5u: 'http://127.0.0.1:1/cert' }, { x5c: ['MIIB'] }];
+    const headers = [
+      { jwk },
+      { jwk, kid: 'attacker' },
+      { jku: 'http://127.0.0.1:1/jwks', kid: 'attacker' },
+      { x5u: 'http://127.0.0.1:1/cert' },
+      { x5c: ['MIIB'] },
+    ];
     for (const header of headers) {
       const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', ...header }).sign(attacker.privateKey);
       await expectInvalidToken(verifier.verify(token));
@@ -130,7 +138,10 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
   });
 
   it('refuses an expired token (beyond the 30 s leeway) and says so', async () => {
-    await expectInvalidToken(verifier.verify(await fake.jwt({ iat: now() - 600, nbf: now() - 600, exp: now() - 60 })), 'the access token expired');
+    await expectInvalidToken(
+      verifier.verify(await fake.jwt({ iat: now() - 600, nbf: now() - 600, exp: now() - 60 })),
+      'the access token expired',
+    );
   });
 
   it('tolerates 30 s of clock skew on exp and nbf', async () => {
@@ -170,7 +181,9 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
     await verifier.verify(await fake.jwt());
     const before = fake.calls.jwks;
     for (let i = 0; i < 5; i++) {
-      const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: `unknown-${i}` }).sign(attacker.privateKey);
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: `unknown-${i}` })
+        .sign(attacker.privateKey);
       await expectInvalidToken(verifier.verify(token));
     }
     expect(fake.calls.jwks - before).toBeLessThanOrEqual(1);

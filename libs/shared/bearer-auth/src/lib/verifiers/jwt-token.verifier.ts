@@ -80,7 +80,14 @@ export class JwtTokenVerifier implements TokenVerifier {
     } catch (error) {
       throw this.toBearerError(error);
     }
-    const { client_id: clientId, jti, exp, scope, aud, cnf } = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: unknown };
+    const {
+      client_id: clientId,
+      jti,
+      exp,
+      scope,
+      aud,
+      cnf,
+    } = payload as JWTPayload & { client_id?: unknown; scope?: unknown; cnf?: unknown };
     const jkt = confirmationThumbprint(cnf);
     if (
       typeof clientId !== 'string' ||
@@ -91,7 +98,15 @@ export class JwtTokenVerifier implements TokenVerifier {
     ) {
       throw new InvalidTokenError('the access token is invalid', { reason: 'JWT claims have unexpected types' });
     }
-    return { clientId, scopes: parseScope(scope as string | undefined), tokenId: jti, validatedBy: 'jwt', expiresAt: exp, audience: audienceList(aud), jkt };
+    return {
+      clientId,
+      scopes: parseScope(scope as string | undefined),
+      tokenId: jti,
+      validatedBy: 'jwt',
+      expiresAt: exp,
+      audience: audienceList(aud),
+      jkt,
+    };
   }
 
   private async keySource(): Promise<KeySource> {
@@ -117,7 +132,8 @@ export class JwtTokenVerifier implements TokenVerifier {
     if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
       return unavailable(error);
     }
-    if (error instanceof errors.JOSEError) return new InvalidTokenError('the access token is invalid', { reason: `${error.code}: ${error.message}` });
+    if (error instanceof errors.JOSEError)
+      return new InvalidTokenError('the access token is invalid', { reason: `${error.code}: ${error.message}` });
     // fetch failures of the JWKS surface as plain errors (TypeError, AbortError).
     return unavailable(error);
   }
@@ -129,7 +145,8 @@ export class JwtTokenVerifier implements TokenVerifier {
  * not be validated, so it is not accepted (ADR 0003).
  */
 export function unavailable(error: unknown): BearerError {
-  const reason = error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
+  const reason =
+    error instanceof AuthServerUnavailableError ? error.message : `authorization server unreachable: ${(error as Error)?.message}`;
   return new InvalidTokenError('the access token could not be validated', { reason });
 }
 
