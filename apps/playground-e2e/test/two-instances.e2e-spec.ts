@@ -46,7 +46,9 @@ describe('two instances of auth-server and ms-system behind a round-robin front'
       const before = new Map(two.front.hits);
       for (const response of await onEveryInstance(() => aus())) {
         expect(response.status).toBe(401);
-        expect(response.headers.get('www-authenticate')).toBe('Bearer realm="ms-system"');
+        expect(response.headers.get('www-authenticate')).toBe(
+          'Bearer realm="ms-system", resource_metadata="http://localhost:8091/.well-known/oauth-protected-resource/ms-system", DPoP realm="ms-system", algs="ES256 EdDSA PS256 RS256"',
+        );
       }
       // A token issued by either auth-server works on either ms-system.
       const tokens = await onEveryInstance(() => token(clientId, CLIENTS[clientId].secret));
