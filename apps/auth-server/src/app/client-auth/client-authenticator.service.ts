@@ -149,7 +149,12 @@ export class ClientAuthenticator {
     if (method.recentlyVerified(presented)) return this.check(method, presented, request);
     const key = createHash('sha256').update(`${method.name}\0${presented.clientId}\0${presented.credential}`, 'utf8').digest('base64url');
     const running = this.verifying.get(key);
-    if (running) return running;
+    if (running) {
+      // The verification runs under the first request's span; this request's span says so too.
+      const client = await running;
+      oauthTelemetry.clientAuthenticated(client.clientId, method.name, 'hit');
+      return client;
+    }
     const attempt = this.checkThrottled(method, presented, request).finally(() => this.verifying.delete(key));
     this.verifying.set(key, attempt);
     return attempt;
