@@ -22,7 +22,7 @@ import { createPgServer } from './faults/pg-server.mjs';
 import { drive, sleep, waitFor } from './faults/drive.mjs';
 import { startTcpProxy } from './faults/net.mjs';
 import { measureFlood } from './lib/flood.mjs';
-import { freePort, startProcess } from './lib/processes.mjs';
+import { buildApps, freePort, startProcess } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIMIT_MS = Number(process.env.FAULTS_TIME_LIMIT_MS ?? 300_000);
@@ -74,15 +74,7 @@ async function main() {
   deadline.unref();
 
   log('building the apps (production)…');
-  execFileSync(
-    'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
-    },
-  );
+  buildApps(root);
 
   const pg = await createPgServer({ port: await freePort(), log });
   await pg.start();

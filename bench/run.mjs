@@ -5,14 +5,13 @@
 // PostgreSQL), a bare Fastify route (the Node ceiling) and panva's oidc-provider (a mature peer),
 // then drives each with autocannon and prints one table of req/s, p50, p99 and errors, with each
 // figure's ratio to its reference from the same run. Writes bench/results/{latest|quick}.{json,svg}.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureFlood } from './lib/flood.mjs';
 import { measure } from './lib/load.mjs';
-import { freePort, startProcess } from './lib/processes.mjs';
+import { buildApps, freePort, startProcess } from './lib/processes.mjs';
 import { printTable, writeResults } from './lib/report.mjs';
 import { startPlayground } from './lib/playground.mjs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -124,15 +123,7 @@ async function singleUsePool(sign, size, apply) {
 async function main() {
   log(`bench (${quick ? 'quick' : 'full'}): ${load.connections} connections, ${load.duration} s per case after ${load.warmup} s warm-up`);
   log('building the apps (production)…');
-  execFileSync(
-    'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
-    },
-  );
+  buildApps(root);
 
   const stops = [];
   try {

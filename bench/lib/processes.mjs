@@ -1,8 +1,21 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free loopback port chosen by the OS. */
+/** Production builds of the three apps (Nx, cached), as the bench and the fault suite run them. */
+export function buildApps(root) {
+  execFileSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', 'auth-server', 'ms-system', 'archival-service', '--configuration=production'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+    },
+  );
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
