@@ -62,7 +62,7 @@ describe('failed client authentication is throttled (docs/contract.md)', () => {
     for (let i = 0; i < 25 && last !== 429; i++) last = (await guess(`random-${i}`, i)).status;
     expect(last).toBe(429);
     expect((await good()).status).toBe(200);
-    // Counted under the socket's address (the middleware ran), not under the `unknown` fallback.
+    // Counted under the socket's address (OAuthRequest.sourceAddress), not under the `unknown` fallback.
     const { byAddress } = auth.server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
     expect((await byAddress.get('127.0.0.1'))?.consumedPoints).toBeGreaterThanOrEqual(20);
     expect(await byAddress.get('unknown')).toBeNull();

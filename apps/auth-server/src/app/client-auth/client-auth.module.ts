@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { PostgresAssertionReplayRepository } from './assertion-replay.repository';
 import { ASSERTION_REPLAY_REPOSITORY } from './assertion-replay.repository.port';
@@ -10,7 +10,6 @@ import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 import { FailedAuthThrottle } from './failed-auth-throttle';
 import { PrivateKeyJwtMethod } from './private-key-jwt.method';
-import { SourceAddressMiddleware } from './source-address';
 
 /** Client authentication for every endpoint: one provider per method, one authenticator. */
 @Module({
@@ -35,9 +34,4 @@ import { SourceAddressMiddleware } from './source-address';
   ],
   exports: [ClientAuthenticator],
 })
-export class ClientAuthModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // The throttle keys on the source address; only the OAuth endpoints authenticate clients.
-    consumer.apply(SourceAddressMiddleware).forRoutes('oauth2/{*path}');
-  }
-}
+export class ClientAuthModule {}

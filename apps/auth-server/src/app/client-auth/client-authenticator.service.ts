@@ -16,6 +16,7 @@ import { oauthTelemetry } from '@playground/telemetry';
 export interface RawOAuthRequest {
   headers: OAuthRequest['headers'];
   body: unknown;
+  sourceAddress?: string;
 }
 
 /** How one endpoint authenticates its callers. */
@@ -78,7 +79,9 @@ export class ClientAuthenticator {
   ): Promise<T> {
     const contentType = http.headers['content-type'];
     const params = parseFormParameters(Array.isArray(contentType) ? contentType[0] : contentType, http.body, endpoint.repeatable);
-    return this.withClient({ headers: http.headers, params }, endpoint, (client) => steps(client, params));
+    return this.withClient({ headers: http.headers, params, sourceAddress: http.sourceAddress }, endpoint, (client) =>
+      steps(client, params),
+    );
   }
 
   /** authenticated client → `steps(client)`, for a request whose parameters are already read. */
@@ -165,13 +168,14 @@ export class ClientAuthenticator {
     presented: PresentedCredentials,
     request: ClientAuthRequest,
   ): Promise<RegisteredClient> {
-    await this.throttle.begin(presented.clientId);
+    const address = request.sourceAddress;
+    await this.throttle.begin(presented.clientId, address);
     try {
       const client = await this.check(method, presented, request);
-      await this.throttle.succeeded(presented.clientId);
+      await this.throttle.succeeded(presented.clientId, address);
       return client;
     } catch (error) {
-      if (!(error instanceof InvalidClientError)) await this.throttle.succeeded(presented.clientId);
+      if (!(error instanceof InvalidClientError)) await this.throttle.succeeded(presented.clientId, address);
       throw error;
     }
   }
@@ -187,11 +191,11 @@ export class ClientAuthenticator {
     presented: PresentedCredentials,
     request: ClientAuthRequest,
   ): Promise<RegisteredClient> {
-    await this.throttle.admit(presented.clientId);
+    await this.throttle.admit(presented.clientId, request.sourceAddress);
     try {
       return await this.check(method, presented, request);
     } catch (error) {
-      if (error instanceof InvalidClientError) await this.throttle.failed(presented.clientId);
+      if (error instanceof InvalidClientError) await this.throttle.failed(presented.clientId, request.sourceAddress);
       throw error;
     }
   }

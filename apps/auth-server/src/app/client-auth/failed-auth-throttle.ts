@@ -4,7 +4,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { TemporarilyUnavailableError } from '@playground/oauth-contracts';
 import { AUTH_SERVER_CONFIG, type AuthServerConfig } from '../config';
-import { currentSourceAddress } from './source-address';
 
 /**
  * Throttles repeated *failed* client authentication (docs/contract.md, "Errors";
@@ -41,13 +40,13 @@ export class FailedAuthThrottle {
   }
 
   /**
-   * Called before an attempt that needs an argon2id check. The attempt counts as a failure from
+   * Called before an attempt that needs an argon2id check, with the request's source address. The attempt counts as a failure from
    * now on — so fifty concurrent guesses cannot all slip under the limit before the first one has
    * failed — and `succeeded()` takes it back. Throws TemporarilyUnavailableError (429) when this
    * client_id or the request's address is already over its limit.
    */
-  async begin(clientId: string): Promise<void> {
-    const address = currentSourceAddress();
+  async begin(clientId: string, sourceAddress?: string): Promise<void> {
+    const address = addressKey(sourceAddress);
     const key = clientKey(clientId);
     const [client, source] = await Promise.all([consume(this.byClient, key), consume(this.byAddress, address)]);
     if (client.allowed && source.allowed) return;
@@ -58,16 +57,16 @@ export class FailedAuthThrottle {
   }
 
   /** The attempt begun for this client_id authenticated: it was not a failure after all. */
-  async succeeded(clientId: string): Promise<void> {
-    await Promise.all([this.byClient.reward(clientKey(clientId), 1), this.byAddress.reward(currentSourceAddress(), 1)]);
+  async succeeded(clientId: string, sourceAddress?: string): Promise<void> {
+    await Promise.all([this.byClient.reward(clientKey(clientId), 1), this.byAddress.reward(addressKey(sourceAddress), 1)]);
   }
 
   /**
    * For methods that count failures only (private_key_jwt): throws TemporarilyUnavailableError
    * (429) when this client_id or the request's address is over its limit; counts nothing.
    */
-  async admit(clientId: string): Promise<void> {
-    const address = currentSourceAddress();
+  async admit(clientId: string, sourceAddress?: string): Promise<void> {
+    const address = addressKey(sourceAddress);
     const [client, source] = await Promise.all([this.byClient.get(clientKey(clientId)), this.byAddress.get(address)]);
     const over = (res: RateLimiterRes | null, limit: number) => (res && res.consumedPoints >= limit ? res.msBeforeNext : 0);
     const waitMs = Math.max(
@@ -78,8 +77,8 @@ export class FailedAuthThrottle {
   }
 
   /** Counts one failed authentication for this client_id and the request's address (see admit()). */
-  async failed(clientId: string): Promise<void> {
-    await Promise.all([consume(this.byClient, clientKey(clientId)), consume(this.byAddress, currentSourceAddress())]);
+  async failed(clientId: string, sourceAddress?: string): Promise<void> {
+    await Promise.all([consume(this.byClient, clientKey(clientId)), consume(this.byAddress, addressKey(sourceAddress))]);
   }
 
   private async refuse(address: string, waitMs: number): Promise<never> {
@@ -98,6 +97,11 @@ async function consume(limiter: RateLimiterMemory, key: string): Promise<{ allow
     if (rejection instanceof Error) throw rejection;
     return { allowed: false, msBeforeNext: (rejection as RateLimiterRes).msBeforeNext };
   }
+}
+
+/** The request's TCP peer (OAuthRequest.sourceAddress); outside a request (CLI, tests) one shared key. */
+function addressKey(sourceAddress: string | undefined): string {
+  return sourceAddress ?? 'unknown';
 }
 
 /** Ids can be long and arbitrary; a fixed-size key bounds what each counter holds. */

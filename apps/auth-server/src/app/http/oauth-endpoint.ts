@@ -57,7 +57,8 @@ export function OAuthEndpointController<S, T, P = undefined>(spec: OAuthEndpoint
     @ApiBasicAuth()
     async handle(@Req() request: FastifyRequest): Promise<T> {
       const prepared = (spec.prepare ? await spec.prepare(this.steps, request) : undefined) as P;
-      return this.clientAuth.run(request, endpoint, (client, params) => spec.run(this.steps, client, params, prepared));
+      const http = { headers: request.headers, body: request.body, sourceAddress: request.socket.remoteAddress };
+      return this.clientAuth.run(http, endpoint, (client, params) => spec.run(this.steps, client, params, prepared));
     }
   }
   const handle = Object.getOwnPropertyDescriptor(OAuthEndpoint.prototype, 'handle') as PropertyDescriptor;

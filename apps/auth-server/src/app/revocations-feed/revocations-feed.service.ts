@@ -31,8 +31,13 @@ export class RevocationsFeedService {
     @Inject(TOKEN_REPOSITORY) private readonly tokens: TokenRepository,
   ) {}
 
-  async feed(headers: OAuthRequest['headers'], after: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
-    return this.authenticator.withClient({ headers, params: {} }, FEED_ENDPOINT, (caller) => this.page(caller, after, now));
+  async feed(
+    headers: OAuthRequest['headers'],
+    after: unknown,
+    sourceAddress?: string,
+    now = Math.floor(Date.now() / 1000),
+  ): Promise<RevocationsFeedResponse> {
+    return this.authenticator.withClient({ headers, params: {}, sourceAddress }, FEED_ENDPOINT, (caller) => this.page(caller, after, now));
   }
 
   /**
@@ -40,8 +45,15 @@ export class RevocationsFeedService {
    * a resource server authenticating with a client assertion (private_key_jwt) — which lives in
    * the body, never in a URL — can read it too: no shared secret is needed anywhere.
    */
-  async feedByForm(headers: OAuthRequest['headers'], body: unknown, now = Math.floor(Date.now() / 1000)): Promise<RevocationsFeedResponse> {
-    return this.authenticator.run({ headers, body }, FEED_FORM_ENDPOINT, (caller, params) => this.page(caller, params['after'], now));
+  async feedByForm(
+    headers: OAuthRequest['headers'],
+    body: unknown,
+    sourceAddress?: string,
+    now = Math.floor(Date.now() / 1000),
+  ): Promise<RevocationsFeedResponse> {
+    return this.authenticator.run({ headers, body, sourceAddress }, FEED_FORM_ENDPOINT, (caller, params) =>
+      this.page(caller, params['after'], now),
+    );
   }
 
   private async page(caller: RegisteredClient, after: unknown, now: number): Promise<RevocationsFeedResponse> {
