@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { measureFlood } from './lib/flood.mjs';
 import { measure } from './lib/load.mjs';
 import { buildApps, freePort, startProcess } from './lib/processes.mjs';
-import { printTable, writeResults } from './lib/report.mjs';
+import { printTable, updateReadme, writeResults } from './lib/report.mjs';
 import { startPlayground } from './lib/playground.mjs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
@@ -267,7 +267,7 @@ async function main() {
       headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
       body: `token=${opaque.access_token}`,
     });
-    rows.push({ ...ourIntro, reference: peerIntro, ratio: ourIntro.rps / peerIntro.rps, target: 1.0 });
+    rows.push({ ...ourIntro, reference: peerIntro, ratio: ourIntro.rps / peerIntro.rps, target: 1.1 });
 
     // The resource server, against a bare Fastify route returning the same JSON.
     const bareUrl = `http://127.0.0.1:${barePort}/ms-system/country/code/AUS`;
@@ -330,7 +330,7 @@ async function main() {
       headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
       body: `token=${twoOpaque.access_token}`,
     });
-    rows.push({ ...twoIntro, reference: peerIntro, ratio: twoIntro.rps / peerIntro.rps, target: 1.0 });
+    rows.push({ ...twoIntro, reference: peerIntro, ratio: twoIntro.rps / peerIntro.rps, target: 1.1 });
     // The front's own ceiling: bare Fastify behind the same kind of front (its own process).
     const bareFrontPort = await freePort();
     stops.push(
@@ -408,6 +408,11 @@ async function main() {
     );
     const files = writeResults(join(root, 'bench/results'), result);
     console.log(`\nwrote ${files.json} and ${files.svg}`);
+    // A full run is what the README shows: its results section is rewritten from the same figures.
+    if (!quick && errors === 0) {
+      updateReadme(join(root, 'README.md'), result);
+      console.log('updated the results section of README.md');
+    }
     // Honesty: a benchmark that counted errors measured something else.
     if (errors > 0) throw new Error(`${errors} requests failed during the bench: figures are not comparable`);
     if (archival.status !== 'succeeded') throw new Error(`archival run ${archival.status}: ${archival.error}`);

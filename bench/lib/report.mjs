@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fmt = (n, digits = 0) => (n === undefined || n === null ? '—' : Number(n).toFixed(digits));
@@ -66,4 +66,46 @@ export function writeResults(dir, result) {
   writeFileSync(join(dir, `${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
   writeFileSync(join(dir, `${stamp}.svg`), ratioChartSvg(result.rows, `${result.machine} · ${result.date} · ${result.mode}`) + '\n');
   return { json: join(dir, `${stamp}.json`), svg: join(dir, `${stamp}.svg`) };
+}
+
+/** Where the README shows the latest full run: `npm run bench` rewrites what is between these. */
+export const README_MARKERS = ['<!-- bench-results:start -->', '<!-- bench-results:end -->'];
+
+/**
+ * The README's results section for one full run (`result` as written to latest.json): the
+ * machine and date, one Markdown row per case with its reference and ratio, the RSS and archival
+ * figures, and the chart. playground-e2e's bench-results test holds the README to latest.json.
+ */
+export function markdownResults(result) {
+  const met = (r) => (r.target === undefined ? '—' : `≥ ${fmt(r.target, 2)}× ${r.ratio >= r.target ? '✓' : '✗'}`);
+  const rows = result.rows.map(
+    (r) =>
+      `| ${r.title} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.reference?.title ?? ''} | ${fmt(r.reference?.rps)} | ${fmt(r.ratio, 2)}× | ${met(r)} |`,
+  );
+  const rss = Object.entries(result.rssMb)
+    .map(([name, mb]) => `${name} ${mb} MB`)
+    .join(', ');
+  return [
+    `Latest full run, ${result.date.slice(0, 10)}, on ${result.machine} (the load generator shares the`,
+    'machine with the servers, so ratios — not absolute figures — are what carries over):',
+    '',
+    '| case | req/s | p50 ms | p99 ms | reference | ref req/s | ratio | target |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `One archival run of all ${result.archival.countriesArchived} countries: ${result.archival.wallMs} ms. RSS once idle after the run:`,
+    `${rss} (target < ${result.rssTargetMb} MB). ${result.errors} errors.`,
+    '',
+    '![bench ratios](bench/results/latest.svg)',
+  ].join('\n');
+}
+
+/** Replaces the README's results section (between README_MARKERS) with `markdownResults(result)`. */
+export function updateReadme(readmePath, result) {
+  const readme = readFileSync(readmePath, 'utf8');
+  const [start, end] = README_MARKERS;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${readmePath} has no ${start} … ${end} section`);
+  writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${markdownResults(result)}\n${readme.slice(to)}`);
 }
