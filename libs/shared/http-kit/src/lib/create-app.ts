@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ErrorResponseFilter } from './error-response.filter';
+import { logsRequests } from './logging';
 
 export interface CreateAppOptions {
   /** Global route prefix, e.g. `/ms-auth-server`. */
@@ -27,6 +28,9 @@ export async function createApp(module: Type<unknown>, options: CreateAppOptions
     trustProxy: false,
     return503OnClosing: true,
     clientErrorHandler: jsonClientError,
+    // Nest runs every request through Fastify's middleware layer (middie) even when no Nest
+    // middleware is mounted; the request logger is the only one, so without it the hop goes.
+    skipMiddie: !logsRequests(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));

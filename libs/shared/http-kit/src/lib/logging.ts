@@ -22,6 +22,15 @@ export const REDACTED_PATHS = [
 const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info']);
 
 /**
+ * Whether pino-http's per-request middleware is mounted at this level (see loggerParams). It is
+ * the only Nest middleware of the apps: when it is off, createApp leaves Fastify's middleware
+ * layer (middie) out altogether.
+ */
+export function logsRequests(level = process.env['LOG_LEVEL'] ?? 'info'): boolean {
+  return REQUEST_LOG_LEVELS.has(level);
+}
+
+/**
  * pino via nestjs-pino, with redaction, one JSON line per event, `app` on every line.
  *
  * The per-request pino-http middleware (a child logger, listeners and a middie hop per request)
@@ -32,7 +41,7 @@ const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info']);
 export function loggerParams(app: string, level = process.env['LOG_LEVEL'] ?? 'info'): Params {
   return {
     // Every route (path-to-regexp v8 syntax; nestjs-pino's default '*' is deprecated in Nest 11).
-    forRoutes: REQUEST_LOG_LEVELS.has(level) ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
+    forRoutes: logsRequests(level) ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
     pinoHttp: {
       level,
       base: { app },
