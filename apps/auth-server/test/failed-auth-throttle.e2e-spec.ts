@@ -68,3 +68,44 @@ describe('failed client authentication is throttled (docs/contract.md)', () => {
     expect(await byAddress.get('unknown')).toBeNull();
   });
 });
+
+/**
+ * Behind a reverse proxy every socket is the proxy's. TRUST_PROXY names the proxies whose
+ * X-Forwarded-For is believed, so one client's guesses no longer block everyone behind the proxy;
+ * from anyone else the header is ignored, so no client can pick the address it is counted under.
+ */
+describe('the per-address limit behind a trusted proxy (TRUST_PROXY)', () => {
+  const limits = { FAILED_AUTH_LIMIT_PER_CLIENT: '100', FAILED_AUTH_LIMIT_PER_ADDRESS: '5', FAILED_AUTH_THROTTLE_DELAY_MS: '0' };
+  const forwardedGuess = (server: { baseUrl: string }, forwardedFor: string, i: number) =>
+    postForm(
+      `${server.baseUrl}/oauth2/token`,
+      { grant_type: 'client_credentials', client_id: `proxy-guess-${i}`, client_secret: 'wrong' },
+      { 'x-forwarded-for': forwardedFor },
+    );
+
+  describe('the loopback proxy trusted', () => {
+    const auth = useAuthServer('auth_throttle_trusted_proxy', { env: { ...limits, TRUST_PROXY: '127.0.0.1' } });
+
+    it('counts each forwarded client on its own: one blocked address leaves the next one alone', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await forwardedGuess(auth.server, '203.0.113.7', i)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      expect((await forwardedGuess(auth.server, '203.0.113.8', 100)).status).toBe(401);
+      const { byAddress } = auth.server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
+      expect((await byAddress.get('203.0.113.7'))?.consumedPoints).toBeGreaterThanOrEqual(5);
+      expect(await byAddress.get('127.0.0.1')).toBeNull();
+    });
+  });
+
+  describe('no proxy trusted (the default)', () => {
+    const auth = useAuthServer('auth_throttle_untrusted_proxy', { env: limits });
+
+    it('ignores X-Forwarded-For: a client cannot choose the address it is counted under', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await forwardedGuess(auth.server, `198.51.100.${i}`, i)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      const { byAddress } = auth.server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
+      expect(await byAddress.get('198.51.100.0')).toBeNull();
+    });
+  });
+});

@@ -62,6 +62,26 @@ describe('ms-system: RFC 9728 metadata, RFC 8707 audience, RFC 9449 DPoP over HT
     );
   });
 
+  it('behind a TLS-terminating proxy named in TRUST_PROXY, htu is the public https URL the client called (RFC 9449 §4.3)', async () => {
+    const behind = await startMsSystem({ TRUST_PROXY: '127.0.0.1' }, one);
+    try {
+      const token = await one.auth.jwt({ scope: 'country.read', cnf: { jkt: key.jkt } });
+      const call = async (server: MsSystemUnderTest) => {
+        const proof = await key.proof({ htm: 'GET', htu: 'https://api.example.com/ms-system/country/code/AUS', accessToken: token });
+        return fetch(`${server.url}/country/code/AUS`, {
+          headers: { authorization: `DPoP ${token}`, dpop: proof, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' },
+        });
+      };
+      expect((await call(behind)).status).toBe(200);
+      // Without TRUST_PROXY the forwarded headers are the client's word: the URL is still http://127.0.0.1:….
+      const untrusted = await call(one);
+      expect(untrusted.status).toBe(401);
+      expect(((await untrusted.json()) as { error: string }).error).toBe('invalid_dpop_proof');
+    } finally {
+      await behind.close();
+    }
+  });
+
   it('REQUIRE_AUDIENCE=true refuses a token issued without a resource', async () => {
     const strict = await startMsSystem({ REQUIRE_AUDIENCE: 'true' });
     try {

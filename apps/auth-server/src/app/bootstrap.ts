@@ -8,7 +8,7 @@ import { BASE_PATH, loadAuthServerConfig, REALM } from './config';
  * body limit) plus Swagger UI at `/ms-auth-server/docs`. main.ts and the e2e tests both use it.
  */
 export async function createAuthServerApp(): Promise<NestFastifyApplication> {
-  const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
+  const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM, trustProxy: loadAuthServerConfig().TRUST_PROXY });
   // Swagger UI pages (ms-system's "Authorize") call the token endpoint from the browser; Swagger UI
   // adds X-Requested-With to that request.
   app.enableCors({

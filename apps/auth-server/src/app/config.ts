@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig } from '@playground/http-kit';
+import { loadConfig, trustProxySchema } from '@playground/http-kit';
 
 /** The dev-default secret of the seeded `archival-service` client (docs/contract.md). */
 export const DEV_ARCHIVAL_CLIENT_SECRET = 'archival-service-secret';
@@ -30,6 +30,8 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8085),
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** Reverse proxies whose X-Forwarded-* headers are believed (http-kit's trustProxySchema). */
+    TRUST_PROXY: trustProxySchema,
     /** RFC 8414 issuer identifier; also the `iss` of every token. No trailing slash. */
     ISSUER: z
       .url()

@@ -28,7 +28,7 @@ async function publicTokenEndpoint(): Promise<string> {
  * plus Swagger UI at `/ms-system/docs` with bearer auth and the client-credentials flow declared. main.ts and the e2e tests use it.
  */
 export async function createMsSystemApp(): Promise<NestFastifyApplication> {
-  const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM });
+  const app = await createApp(AppModule, { basePath: BASE_PATH, realm: REALM, trustProxy: loadMsSystemConfig().TRUST_PROXY });
   setupApiDocs(app, {
     title: 'ms-system',
     description:

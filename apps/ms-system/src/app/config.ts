@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig } from '@playground/http-kit';
+import { loadConfig, trustProxySchema } from '@playground/http-kit';
 
 export const BASE_PATH = '/ms-system';
 export const REALM = 'ms-system';
@@ -27,6 +27,8 @@ export const msSystemConfigSchema = z
     NODE_ENV: z.string().default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8091),
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** Reverse proxies whose X-Forwarded-* headers are believed (http-kit's trustProxySchema). */
+    TRUST_PROXY: trustProxySchema,
     AUTH_SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8085/ms-auth-server'),
     TOKEN_VALIDATION_MODE: z.enum(['auto', 'jwt', 'introspection']).default('auto'),
     INTROSPECTION_CLIENT_ID: z.string().min(1).default('service-client-jwt'),

@@ -57,7 +57,7 @@ export function OAuthEndpointController<S, T, P = undefined>(spec: OAuthEndpoint
     @ApiBasicAuth()
     async handle(@Req() request: FastifyRequest): Promise<T> {
       const prepared = (spec.prepare ? await spec.prepare(this.steps, request) : undefined) as P;
-      const http = { headers: request.headers, body: request.body, sourceAddress: request.socket.remoteAddress };
+      const http = { headers: request.headers, body: request.body, sourceAddress: request.ip };
       return this.clientAuth.run(http, endpoint, (client, params) => spec.run(this.steps, client, params, prepared));
     }
   }

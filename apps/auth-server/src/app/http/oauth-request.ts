@@ -4,8 +4,9 @@ export interface OAuthRequest {
   /** Form parameters after the form step: exactly one string per name. */
   params: Record<string, string>;
   /**
-   * The TCP peer's address (`trustProxy` is off, so no header can forge it): the
-   * failed-authentication throttle keys on it. Undefined outside a request (CLI, tests).
+   * The client's address: the TCP peer's, or — only when that peer is a proxy named in
+   * TRUST_PROXY — the one it forwarded (X-Forwarded-For). The failed-authentication throttle keys
+   * on it. Undefined outside a request (CLI, tests).
    */
   sourceAddress?: string;
 }

@@ -21,7 +21,7 @@ export class RevocationsFeedController {
   @ApiResponse({ status: 401, description: 'invalid_client' })
   @ApiResponse({ status: 403, description: 'access_denied' })
   revocations(@Req() request: FastifyRequest, @Query('after') after: unknown): Promise<RevocationsFeedResponse> {
-    return this.feed.feed(request.headers, after, request.socket.remoteAddress);
+    return this.feed.feed(request.headers, after, request.ip);
   }
 
   @Post()
@@ -31,6 +31,6 @@ export class RevocationsFeedController {
   @ApiResponse({ status: 200, description: '{"revocations":[{"jti","exp"}],"cursor":"<string>"}' })
   @ApiResponse({ status: 401, description: 'invalid_client' })
   revocationsByForm(@Req() request: FastifyRequest): Promise<RevocationsFeedResponse> {
-    return this.feed.feedByForm(request.headers, request.body, request.socket.remoteAddress);
+    return this.feed.feedByForm(request.headers, request.body, request.ip);
   }
 }

@@ -14,6 +14,11 @@ export interface CreateAppOptions {
   realm: string;
   /** Largest accepted request body. OAuth forms are tiny; 64 KiB is generous. */
   bodyLimit?: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For/-Proto/-Host Fastify believes (`request.ip`,
+   * `request.protocol`, `request.host`); false (the default): none, the socket is the truth.
+   */
+  trustProxy?: string[] | false;
 }
 
 /**
@@ -25,7 +30,7 @@ export async function createApp(module: Type<unknown>, options: CreateAppOptions
   const filter = new ErrorResponseFilter(options.realm);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    trustProxy: false,
+    trustProxy: options.trustProxy || false,
     return503OnClosing: true,
     clientErrorHandler: jsonClientError,
     // Nest runs every request through Fastify's middleware layer (middie) even when no Nest
