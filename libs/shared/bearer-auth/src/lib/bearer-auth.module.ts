@@ -1,5 +1,4 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import {
   BEARER_AUTH_OPTIONS,
   resolveOptions,
@@ -53,6 +52,7 @@ const exported = [
   RevocationList,
   JwtTokenVerifier,
   IntrospectionTokenVerifier,
+  BearerStrategy,
   BearerAuthGuard,
   ScopesGuard,
 ];
@@ -68,7 +68,6 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
-      imports: [PassportModule],
       providers: [{ provide: BEARER_AUTH_OPTIONS, useValue: resolveOptions(options) }, ...providers],
       exports: exported,
     };
@@ -78,7 +77,7 @@ export class BearerAuthModule {
     return {
       module: BearerAuthModule,
       global: true,
-      imports: [PassportModule, ...(options.imports ?? [])],
+      imports: options.imports ?? [],
       providers: [
         {
           provide: BEARER_AUTH_OPTIONS,

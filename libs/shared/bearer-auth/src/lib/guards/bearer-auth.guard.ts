@@ -1,18 +1,17 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import {
   BearerError,
   InvalidBearerRequestError,
   InvalidTokenError,
-  MissingBearerTokenError,
   type AuthenticatedClient,
   type AuthScheme,
 } from '@playground/oauth-contracts';
+import { oauthTelemetry } from '@playground/telemetry';
 import { BEARER_AUTH_OPTIONS, challengeParameters, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { TOKEN_VERIFIER, type TokenVerifier } from '../verifiers/token-verifier';
 import { AudiencePolicy } from './audience.policy';
-import { BEARER_STRATEGY } from './bearer.strategy';
+import { BearerStrategy } from './bearer.strategy';
 
 /** The parts of a Fastify request the guard reads. */
 export interface ProtectedRequest {
@@ -36,7 +35,8 @@ const DPOP_CREDENTIALS = /^dpop +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * Authenticates the request and maps every outcome to RFC 6750 §3 / RFC 9449 §7:
  * - `Authorization: DPoP <token>`: the token verifier of the configured mode, then the audience
  *   check, then the DPoP proof verifier (a separate step: htm, htu, iat, ath, jti, thumbprint);
- * - `Authorization: Bearer <token>` (passport-http-bearer): the token verifier, then the audience
+ * - `Authorization: Bearer <token>` (passport-http-bearer finds the token, see BearerStrategy):
+ *   the token verifier, then the audience
  *   check; a DPoP-bound token sent this way is refused (RFC 9449 §7.2: a stolen bound token must
  *   not work as a plain bearer token);
  * - no token → 401 without an error code (§3.1); malformed header or a token in the URL/body →
@@ -45,17 +45,16 @@ const DPOP_CREDENTIALS = /^dpop +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * ErrorResponseFilter of @playground/http-kit writes the headers and the JSON body.
  */
 @Injectable()
-export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
+export class BearerAuthGuard implements CanActivate {
   constructor(
+    private readonly bearer: BearerStrategy,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     private readonly proofs: DpopProofVerifier,
     private readonly audience: AudiencePolicy,
     @Inject(BEARER_AUTH_OPTIONS) private readonly options: ResolvedBearerAuthOptions,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ProtectedRequest>();
     try {
       // RFC 6750 §2.3 tokens in the URL end up in logs and histories, and §2.2 form tokens are
@@ -66,14 +65,14 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       const authorization = request.headers.authorization;
       if (typeof authorization === 'string' && DPOP_SCHEME.test(authorization)) return await this.dpop(request, authorization);
       request.authScheme = 'Bearer';
-      await super.canActivate(context);
-      const client = request.user as AuthenticatedClient;
+      const client = await this.verifier.verify(this.bearer.token(request));
       if (client.jkt) {
         throw new InvalidTokenError('a DPoP-bound access token must be sent with the DPoP scheme', {
           reason: 'bound token as Bearer',
         }).onScheme('DPoP');
       }
       this.audience.check(client);
+      accept(request, client);
       return true;
     } catch (error) {
       if (error instanceof BearerError) throw error.advertise(challengeParameters(this.options));
@@ -93,28 +92,19 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
         token,
         client,
       );
-      request.user = client;
+      accept(request, client);
       return true;
     } catch (error) {
       if (error instanceof BearerError) throw error.onScheme('DPoP');
       throw error;
     }
   }
+}
 
-  override handleRequest<TUser = AuthenticatedClient>(
-    error: unknown,
-    user: unknown,
-    _info: unknown,
-    _context: ExecutionContext,
-    status?: unknown,
-  ): TUser {
-    if (error instanceof BearerError) throw error;
-    if (error) throw error;
-    if (user) return user as TUser;
-    // passport-http-bearer fails with 400 when the header is not exactly "<scheme> <token>".
-    if (status === 400) throw new InvalidBearerRequestError('malformed Authorization header');
-    throw new MissingBearerTokenError();
-  }
+/** The request is authenticated as `client`: for the handler (`@CurrentClient()`) and the span. */
+function accept(request: ProtectedRequest, client: AuthenticatedClient): void {
+  request.user = client;
+  oauthTelemetry.tokenValidated({ clientId: client.clientId, validationMode: client.validatedBy, scopes: client.scopes });
 }
 
 /** The URL the client called, as RFC 9449 §4.3 compares it with the proof's `htu`. */

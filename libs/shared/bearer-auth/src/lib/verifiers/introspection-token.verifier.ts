@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { type AuthenticatedClient, type IntrospectionResponse, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient } from '../metadata/authorization-server.client';
 import { audienceList, confirmationThumbprint, unavailable } from './jwt-token.verifier';
-import { isWellFormedToken, type TokenVerifier } from './token-verifier';
+import { isWellFormedToken, tokenCacheKey, type TokenVerifier } from './token-verifier';
 import { oauthTelemetry } from '@playground/telemetry';
 
 /** A cached introspection outcome: the client, or `null` for an inactive token. */
@@ -38,7 +37,7 @@ export class IntrospectionTokenVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<AuthenticatedClient> {
     if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
-    const key = createHash('sha256').update(token).digest('base64url');
+    const key = tokenCacheKey(token);
     const cached = this.cache.get(key);
     oauthTelemetry.introspection(cached ? 'hit' : 'miss');
     const outcome = cached ? cached.outcome : await this.lookup(key, token);

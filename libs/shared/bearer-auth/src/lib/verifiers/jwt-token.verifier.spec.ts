@@ -67,6 +67,22 @@ describe('JwtTokenVerifier (RFC 9068 access tokens, local JWKS)', () => {
     expect(fake.calls.jwks - before).toBe(1);
   });
 
+  it('remembers a verified token (the identical bytes only), never past its exp', async () => {
+    const token = await fake.jwt({ jti: 'jti-remembered' });
+    expect(verifier.remembered(token)).toBeUndefined();
+    const client = await verifier.verify(token);
+    expect(verifier.remembered(token)).toBe(client);
+    // One character of the signature changed: another token, verified (and refused) from scratch.
+    const tampered = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
+    expect(verifier.remembered(tampered)).toBeUndefined();
+    await expectInvalidToken(verifier.verify(tampered));
+    // Accepted within the clock leeway of its exp, but not remembered: the cache never outlives exp.
+    const expiring = await fake.jwt({ exp: now() - 10 });
+    await expect(verifier.verify(expiring)).resolves.toBeDefined();
+    expect(verifier.remembered(expiring)).toBeUndefined();
+    expect(verifier.remembered('opaque-token-without-a-dot')).toBeUndefined();
+  });
+
   it('refuses alg "none"', async () => {
     const token = `${b64({ alg: 'none', typ: 'at+jwt', kid: fake.kid })}.${b64(claims())}.`;
     await expectInvalidToken(verifier.verify(token));

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { type AuthenticatedClient, BearerError, InvalidTokenError, parseScope } from '@playground/oauth-contracts';
 import { BEARER_AUTH_OPTIONS, type ResolvedBearerAuthOptions } from '../bearer-auth.options';
 import { AuthorizationServerClient, AuthServerUnavailableError } from '../metadata/authorization-server.client';
-import { isWellFormedToken, type TokenVerifier } from './token-verifier';
+import { isWellFormedToken, tokenCacheKey, type TokenVerifier } from './token-verifier';
 import { oauthTelemetry } from '@playground/telemetry';
 
 type KeySource = ReturnType<typeof createRemoteJWKSet>;
@@ -33,7 +32,8 @@ type KeySource = ReturnType<typeof createRemoteJWKSet>;
  * Verified tokens are remembered (keyed by SHA-256 of the whole token, signature included, so
  * only the identical bytes hit) for at most `verifiedCacheTtlSeconds` and never past `exp`: an
  * RS256 check through WebCrypto costs far more than the rest of a request. Revocation is checked
- * by the caller on every request, cached or not.
+ * by the caller on every request, cached or not. A remembered token skips the shape checks too
+ * (`remembered`): the same bytes passed them when they were verified.
  */
 @Injectable()
 export class JwtTokenVerifier implements TokenVerifier {
@@ -47,15 +47,26 @@ export class JwtTokenVerifier implements TokenVerifier {
     this.verified = new LRUCache({ max: options.jwt.verifiedCacheMaxEntries });
   }
 
+  /** @throws BearerError 401 `invalid_token` (malformed, forged, expired, or the keys unreachable) */
   async verify(token: string): Promise<AuthenticatedClient> {
+    const remembered = this.remembered(token);
+    if (remembered) return remembered;
     if (!isWellFormedToken(token, this.options.maxTokenLength)) throw new InvalidTokenError('the access token is malformed');
-    const key = createHash('sha256').update(token).digest('base64url');
-    const cached = this.verified.get(key);
-    if (cached && cached.expiresAt + this.options.jwt.clockToleranceSeconds > Date.now() / 1000) return cached;
     const client = await this.verifySignatureAndClaims(token);
     const ttlSeconds = Math.min(this.options.jwt.verifiedCacheTtlSeconds, client.expiresAt - Math.floor(Date.now() / 1000));
-    if (ttlSeconds > 0) this.verified.set(key, client, { ttl: ttlSeconds * 1000 });
+    if (ttlSeconds > 0) this.verified.set(tokenCacheKey(token), client, { ttl: ttlSeconds * 1000 });
     return client;
+  }
+
+  /**
+   * The client of a JWT this verifier accepted before (the identical bytes), while it is within
+   * the cache's TTL and its `exp` (plus the clock leeway); otherwise undefined. Cheap: one
+   * SHA-256 and a map lookup, no parsing; a token without a dot is never a JWS and costs nothing.
+   */
+  remembered(token: string): AuthenticatedClient | undefined {
+    if (token.length > this.options.maxTokenLength || !token.includes('.')) return undefined;
+    const cached = this.verified.get(tokenCacheKey(token));
+    return cached && cached.expiresAt + this.options.jwt.clockToleranceSeconds > Date.now() / 1000 ? cached : undefined;
   }
 
   private async verifySignatureAndClaims(token: string): Promise<AuthenticatedClient> {

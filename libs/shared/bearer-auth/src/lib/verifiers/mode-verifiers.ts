@@ -49,9 +49,11 @@ export class AutoVerifier implements TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<AuthenticatedClient> {
-    if (!looksLikeJwt(token)) return notRevoked(await this.introspection.verify(token), this.revocations);
+    // A JWT verified before (the same bytes) is known to be one: no need to parse its header again.
+    const remembered = this.jwt.remembered(token);
+    if (!remembered && !looksLikeJwt(token)) return notRevoked(await this.introspection.verify(token), this.revocations);
     // The signature is checked first in every case: a forged JWT never costs an introspection call.
-    const client = notRevoked(await this.jwt.verify(token), this.revocations);
+    const client = notRevoked(remembered ?? (await this.jwt.verify(token)), this.revocations);
     if (this.revocations.isFresh()) return client;
     return notRevoked(await this.introspection.verify(token), this.revocations);
   }
