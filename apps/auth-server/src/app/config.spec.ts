@@ -9,6 +9,7 @@ describe('auth-server configuration (zod, validated at boot)', () => {
       NODE_ENV: 'development',
       PORT: 8085,
       HOST: '127.0.0.1',
+      TRUST_PROXY: false,
       ISSUER: 'http://localhost:8085/ms-auth-server',
       SEEDED_TOKEN_LIFETIME_SECONDS: 14400,
       DEFAULT_TOKEN_LIFETIME_SECONDS: 300,

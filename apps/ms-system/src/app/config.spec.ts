@@ -6,6 +6,7 @@ describe('ms-system configuration (zod, validated at boot)', () => {
       NODE_ENV: 'development',
       PORT: 8091,
       HOST: '127.0.0.1',
+      TRUST_PROXY: false,
       AUTH_SERVER_URL: 'http://localhost:8085/ms-auth-server',
       TOKEN_VALIDATION_MODE: 'auto',
       INTROSPECTION_CLIENT_ID: 'service-client-jwt',
