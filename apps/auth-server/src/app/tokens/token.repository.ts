@@ -20,8 +20,8 @@ const ISSUE_BATCH_SIZE = 200;
 /**
  * Insert statements running at once. Each waits for its commit's WAL flush; with several in
  * flight, Postgres flushes their commits together and a statement delayed by the scheduler does
- * not stall every issue. 2 and 4 measured alike in CPU per token; 4 kept the higher throughput
- * on the busy 2-core VM (docs/adr/0012-hot-paths.md).
+ * not stall every issue. 2 and 4 measured alike in CPU per token, 8 cost more (smaller batches):
+ * docs/adr/0012-hot-paths.md.
  */
 const ISSUE_BATCHES_IN_FLIGHT = 4;
 
