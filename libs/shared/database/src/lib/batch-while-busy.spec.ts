@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { batchWhileBusy } from './batch-while-busy';
 
 /** A batch function whose batches end when the test says so. */
@@ -77,5 +78,29 @@ describe('batchWhileBusy', () => {
     });
     const settled = await Promise.allSettled([1, 2, 3, 2].map((k) => loader.load(k)));
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : 'rejected'))).toEqual([1, 'rejected', 3, 'rejected']);
+  });
+
+  it('runs each batch in the async context (request, trace) of its own first caller', async () => {
+    const request = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const backEnd = controlledBackEnd();
+    const loader = batchWhileBusy(
+      (keys: readonly number[]) => {
+        seen.push(request.getStore());
+        return backEnd.batch(keys);
+      },
+      { name: 't', maxBatchSize: 10, maxInFlight: 1 },
+    );
+    const first = request.run('request A', () => loader.load(1));
+    await tick();
+    const second = request.run('request B', () => loader.load(2));
+    const third = request.run('request C', () => loader.load(3));
+    await tick();
+    backEnd.batches[0].end();
+    await first;
+    await tick();
+    backEnd.batches[1].end();
+    await Promise.all([second, third]);
+    expect(seen).toEqual(['request A', 'request B']);
   });
 });

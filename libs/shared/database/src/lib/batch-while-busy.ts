@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import DataLoader from 'dataloader';
 
 export interface BatchWhileBusyOptions {
@@ -22,7 +23,8 @@ export interface BatchWhileBusyOptions {
  * its own answer, even for equal keys.
  *
  * `batch(keys)` resolves to one value or Error per key, in key order (an Error fails only that
- * key's caller); if it rejects, every caller in the batch is rejected with that error.
+ * key's caller); if it rejects, every caller in the batch is rejected with that error. A batch
+ * runs in the async context (trace span) of its first caller.
  */
 export function batchWhileBusy<K, V>(
   batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>,
@@ -64,7 +66,10 @@ export function batchWhileBusy<K, V>(
           // Not synchronously: DataLoader adds the first key after scheduling its batch.
           process.nextTick(runInSlot, dispatch);
         } else {
-          waiting.push(() => runInSlot(dispatch));
+          // Bound to the context of the batch's first caller (DataLoader schedules a batch inside
+          // its first load()), not of the batch whose end releases it: the statement's trace span
+          // then belongs to a request of its own batch.
+          waiting.push(AsyncResource.bind(() => runInSlot(dispatch)));
         }
       },
     },
