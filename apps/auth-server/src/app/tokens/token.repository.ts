@@ -134,7 +134,11 @@ function toStoredToken(row: TokenRow): StoredToken {
   };
 }
 
-/** Tokens and the revocation feed in Postgres (TypeORM/pg adapter of TokenRepository). */
+/**
+ * Tokens and the revocation feed in Postgres (TypeORM/pg adapter of TokenRepository). The two
+ * hot paths batch concurrent calls into one statement each (batchWhileBusy): token issues share
+ * one commit (group commit), introspection lookups one read. ADR 0012.
+ */
 @Injectable()
 export class TypeOrmTokenRepository implements TokenRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
