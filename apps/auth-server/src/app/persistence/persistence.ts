@@ -10,9 +10,9 @@ export function authServerDatabase() {
     schema: AUTH_SERVER_SCHEMA,
     entities: AUTH_SERVER_ENTITIES,
     migrations: AUTH_SERVER_MIGRATIONS,
-    // The default pool (10). Token inserts are group-committed with at most 4 statements in
-    // flight, introspection lookups at most 2 per lookup column (tokens/token.repository.ts), so
-    // the hot paths never need more; 10 and the former 24 measured alike (ADR 0012), and every
-    // instance holds 14 fewer Postgres backends.
+    // The default pool (10). Token inserts are group-committed with at most 2 statements in
+    // flight, introspection lookups at most 2 per lookup column (tokens/token.repository.ts): the
+    // hot paths use at most 6 connections. 10 and the former 24 measured alike (ADR 0012), and
+    // every instance holds 14 fewer Postgres backends.
   });
 }

@@ -14,16 +14,15 @@ const REVOCATION_FEED_LOCK = 7009;
 
 /**
  * Most tokens in one insert statement (its JSON parameter is ~0.4 KB a token). Under the
- * bench's 50 connections batches hold 4 to 12; the cap only bounds a burst.
+ * bench's 50 connections batches hold about 12; the cap only bounds a burst.
  */
 const ISSUE_BATCH_SIZE = 200;
 /**
- * Insert statements running at once. Each waits for its commit's WAL flush; with several in
- * flight, Postgres flushes their commits together and a statement delayed by the scheduler does
- * not stall every issue. 2 and 4 measured alike in CPU per token, 8 cost more (smaller batches):
- * docs/adr/0012-hot-paths.md.
+ * Insert statements running at once. Fewer means bigger batches and less CPU per token on both
+ * sides: measured 1 ≈ 2 (1 was ~5 % faster), 4 and 8 slower (docs/adr/0012-hot-paths.md). 2, so
+ * that one statement delayed by the scheduler or the network does not hold up every issue.
  */
-const ISSUE_BATCHES_IN_FLIGHT = 4;
+const ISSUE_BATCHES_IN_FLIGHT = 2;
 
 /** One insertIssued call, as it waits in a batch. */
 interface IssueKey {
