@@ -10,10 +10,9 @@ export function authServerDatabase() {
     schema: AUTH_SERVER_SCHEMA,
     entities: AUTH_SERVER_ENTITIES,
     migrations: AUTH_SERVER_MIGRATIONS,
-    // Every token issue commits (token + audit row), and under load commits wait on the WAL
-    // flush, not on CPU. Postgres flushes all waiting commits together (group commit), so more
-    // connections in flight means more tokens per fsync: 10 → 24 roughly doubled tokens/s in
-    // the bench (ADR 0006). Still far below Postgres' default max_connections of 100.
-    poolSize: 24,
+    // The default pool (10). Token inserts are group-committed with at most 2 statements in
+    // flight, introspection lookups at most 2 per lookup column (tokens/token.repository.ts): the
+    // hot paths use at most 6 connections. 10 and the former 24 measured alike (ADR 0012), and
+    // every instance holds 14 fewer Postgres backends.
   });
 }

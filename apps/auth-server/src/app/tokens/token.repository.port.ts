@@ -24,15 +24,20 @@ export type NewTokenRecord = TokenRecordKey & { clientId: string; scope: string;
 /** Persistence port for tokens and the JWT revocation feed. */
 export interface TokenRepository {
   /**
-   * Stores the token and its `token_issued` audit row in one statement (one round trip, one
-   * commit), but only while the client is still enabled at `secretVersion`. False: nothing was
-   * written because the client changed.
+   * Stores the token and its `token_issued` audit row, together, but only while the client is
+   * still enabled at `secretVersion`. Resolves once the rows are committed (durable): true, they
+   * were written; false, nothing was written because the client changed. Rejects with the
+   * driver's error when Postgres fails (then nothing is known to be stored: never answer 200).
+   * The adapter may write concurrent calls in one statement and one commit (group commit); each
+   * caller still learns only about its own row.
    */
   insertIssued(record: NewTokenRecord, confirm: ClientConfirmation, audit: Record<string, unknown>): Promise<boolean>;
   find(lookup: TokenLookup): Promise<StoredToken | undefined>;
   /**
    * `find`, plus whether the caller is still enabled at its secret version — read in the same
-   * statement, so the caller's cached authentication costs no round trip of its own.
+   * statement, so the caller's cached authentication costs no round trip of its own. No
+   * `lookup`: only the caller check. An unknown caller is `callerValid: false`. The adapter may
+   * answer concurrent calls from one statement; each gets its own token and caller check.
    */
   findForCaller(lookup: TokenLookup | undefined, caller: ClientConfirmation): Promise<{ callerValid: boolean; token?: StoredToken }>;
   /**

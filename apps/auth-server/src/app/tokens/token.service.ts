@@ -40,8 +40,9 @@ export class TokenService {
     const exp = now + client.tokenLifetimeSeconds;
     const jti = randomUUID();
     const { accessToken, record } = await format.generate({ client, scope, jti, iat, exp, audience: binding.audience, jkt: binding.jkt });
-    // One statement: token row + audit row, written only if the client is still enabled at the
-    // secret version it was authenticated with (the authentication may have come from cache).
+    // Token row + audit row, written only if the client is still enabled at the secret version
+    // it was authenticated with (the authentication may have come from cache). Resolves after the
+    // commit (the repository may share it with concurrent issues: group commit).
     const stored = await this.tokens.insertIssued(
       { ...record, clientId: client.clientId, scope, iat, exp },
       { clientId: client.clientId, secretVersion: client.secretVersion },
