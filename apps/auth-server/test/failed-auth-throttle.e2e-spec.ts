@@ -1,5 +1,6 @@
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import { FailedAuthThrottle } from '../src/app/client-auth/failed-auth-throttle';
+import { ClientAdminService } from '../src/app/clients/client-admin.service';
 import { basic, postForm, SEEDED, useAuthServer } from './support/auth-server';
 
 /**
@@ -107,5 +108,47 @@ describe('the per-address limit behind a trusted proxy (TRUST_PROXY)', () => {
       const { byAddress } = auth.server.app.get(FailedAuthThrottle) as unknown as { byAddress: RateLimiterMemory };
       expect(await byAddress.get('198.51.100.0')).toBeNull();
     });
+  });
+});
+
+/**
+ * The verification cache lapses every SECRET_CACHE_TTL_SECONDS. A flood of guesses under a good
+ * client's id must not lock that client out when its entry lapses mid-flood: credentials that
+ * verified before in this process are checked in full again but never held back by the throttle.
+ */
+describe('a good client whose cached verification lapses during a flood under its own id', () => {
+  const auth = useAuthServer('auth_throttle_lapse', {
+    env: { SECRET_CACHE_TTL_SECONDS: '1', FAILED_AUTH_LIMIT_PER_CLIENT: '5', FAILED_AUTH_THROTTLE_DELAY_MS: '0' },
+  });
+  const token = (secret: string) =>
+    postForm(
+      `${auth.server.baseUrl}/oauth2/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(SEEDED.opaque.id, secret) },
+    );
+
+  it('keeps getting tokens after the entry lapsed, while guesses under its id still get 429', async () => {
+    expect((await token(SEEDED.opaque.secret)).status).toBe(200);
+    const guesses: number[] = [];
+    for (let i = 0; i < 7; i++) guesses.push((await token(`guess-${i}`)).status);
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the cached verification lapses
+    expect((await token(SEEDED.opaque.secret)).status).toBe(200);
+    expect((await token('guess-after')).status).toBe(429);
+  });
+
+  it('a secret rotated away is a stranger again: its attempts are throttled like guesses', async () => {
+    const call = (secret: string) =>
+      postForm(
+        `${auth.server.baseUrl}/oauth2/token`,
+        { grant_type: 'client_credentials' },
+        { authorization: basic(SEEDED.jwt.id, secret) },
+      );
+    expect((await call(SEEDED.jwt.secret)).status).toBe(200); // verified: known good
+    const newSecret = await auth.server.app.get(ClientAdminService).rotateSecret(SEEDED.jwt.id);
+    expect((await call(newSecret)).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await call(SEEDED.jwt.secret)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
   });
 });

@@ -76,7 +76,14 @@ export interface ClientAuthMethod {
    */
   recentlyVerified?(presented: PresentedCredentials): RegisteredClient | undefined;
 
-  /** Drops what `recentlyVerified` remembers about a client (it changed under us). */
+  /**
+   * Optional: true when these identical credentials verified before in this process (longer ago
+   * than `recentlyVerified` remembers), so the attempt is not a guess. The credentials are still
+   * verified in full; the failed-authentication throttle only does not hold them back (ADR 0007).
+   */
+  verifiedBefore?(presented: PresentedCredentials): boolean;
+
+  /** Drops what `recentlyVerified` and `verifiedBefore` remember about a client (it changed under us). */
   forget?(clientId: string): void;
 }
 

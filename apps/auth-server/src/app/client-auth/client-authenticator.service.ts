@@ -158,7 +158,13 @@ export class ClientAuthenticator {
       oauthTelemetry.clientAuthenticated(client.clientId, method.name, 'hit');
       return client;
     }
-    const attempt = this.checkThrottled(method, presented, request).finally(() => this.verifying.delete(key));
+    // Credentials that verified before in this process are not a guess: checked in full (argon2id,
+    // the current hash), but never held back by the throttle — a flood of guesses under this
+    // client's id must not lock the client out when its cache entry lapses mid-flood.
+    const verification = method.verifiedBefore?.(presented)
+      ? this.check(method, presented, request)
+      : this.checkThrottled(method, presented, request);
+    const attempt = verification.finally(() => this.verifying.delete(key));
     this.verifying.set(key, attempt);
     return attempt;
   }

@@ -46,6 +46,10 @@ export abstract class ClientSecretMethod implements ClientAuthMethod {
     return clientId ? this.cache.verifiedClient(clientId, credential) : undefined;
   }
 
+  verifiedBefore({ clientId, credential }: PresentedCredentials): boolean {
+    return clientId ? this.cache.verifiedBefore(clientId, credential) : false;
+  }
+
   forget(clientId: string): void {
     this.cache.forget(clientId);
   }

@@ -36,16 +36,31 @@ interface VerifiedSecret {
  *   the same SQL statement. If that check fails the caller forgets the entry and authenticates
  *   again from Postgres, so a rotation or disable still takes effect at once (ADR 0006).
  */
+/**
+ * How long a (client_id, secret) pair that once verified is still recognised as not a guess,
+ * after its cache entry lapsed (see `verifiedBefore`): a day, bounded by the LRU's size.
+ */
+const KNOWN_GOOD_TTL_MS = 24 * 60 * 60 * 1000;
+
 @Injectable()
 export class SecretVerificationCache {
   private readonly hmacKey = randomBytes(32);
   private readonly cache: LRUCache<string, VerifiedSecret>;
+  /**
+   * Keys of pairs that verified in this process, kept far longer than `cache`. Not proof of
+   * anything (a hit still pays the full argon2id check against the current hash): only that
+   * these credentials are not a guess, so the failed-authentication throttle need not hold them
+   * back (ADR 0007). Without it, a flood of guesses under a client's id blocked the client itself
+   * whenever its cache entry lapsed during the flood.
+   */
+  private readonly knownGood: LRUCache<string, { clientId: string; key: Buffer }>;
 
   private readonly ttlMs: number;
 
   constructor(@Inject(AUTH_SERVER_CONFIG) config: AuthServerConfig, @Optional() @Inject(CACHE_EVENTS) events?: CacheEvents) {
     this.ttlMs = config.SECRET_CACHE_TTL_SECONDS * 1000;
     this.cache = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: this.ttlMs });
+    this.knownGood = new LRUCache({ max: config.SECRET_CACHE_MAX_ENTRIES, ttl: KNOWN_GOOD_TTL_MS });
     // A rotation or disable in another process drops that client's entries here at once (ADR
     // 0011); correctness never depended on it (the version check above), memory hygiene does.
     events?.subscribe((event) => {
@@ -80,12 +95,28 @@ export class SecretVerificationCache {
     const key = this.keyFor(clientId, secret);
     const ttl = untilMs === undefined ? undefined : Math.max(1, Math.min(this.ttlMs, untilMs - Date.now()));
     this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client }, ttl === undefined ? undefined : { ttl });
+    const knownFor = untilMs === undefined ? undefined : Math.max(1, Math.min(KNOWN_GOOD_TTL_MS, untilMs - Date.now()));
+    this.knownGood.set(key.toString('base64'), { clientId, key }, knownFor === undefined ? undefined : { ttl: knownFor });
+  }
+
+  /**
+   * True if this exact pair verified in this process within the last day (and the client has not
+   * been rotated or disabled since, which `forget` would have recorded). The caller still checks
+   * the secret in full; this only says the attempt is not a guess.
+   */
+  verifiedBefore(clientId: string, secret: string): boolean {
+    const key = this.keyFor(clientId, secret);
+    const entry = this.knownGood.get(key.toString('base64'));
+    return entry !== undefined && entry.clientId === clientId && timingSafeEqual(entry.key, key);
   }
 
   /** Drops every entry of a client (its secret was rotated or it was disabled in this process). */
   forget(clientId: string): void {
     for (const [key, entry] of this.cache.entries()) {
       if (entry.clientId === clientId) this.cache.delete(key);
+    }
+    for (const [key, entry] of this.knownGood.entries()) {
+      if (entry.clientId === clientId) this.knownGood.delete(key);
     }
   }
 
