@@ -105,6 +105,17 @@ describe('private_key_jwt (RFC 7523 §2.2) at the token, introspection and revoc
       expect(await sql(auth.db, `SELECT 1 FROM client_assertion_jtis WHERE client_id IN ('store-test', 'other-client')`)).toEqual([]);
     });
 
+    it('the same jti many times at once (one batch): exactly one use is recorded, the rest are replays', async () => {
+      const replay = auth.server.app.get<AssertionReplayRepository>(ASSERTION_REPLAY_REPOSITORY);
+      const now = Math.floor(Date.now() / 1000);
+      const uses = await Promise.all([
+        ...Array.from({ length: 20 }, () => replay.use('batch-test', 'same', now + 10, now)),
+        replay.use('batch-test', 'other', now + 10, now),
+      ]);
+      expect(uses.slice(0, 20).filter(Boolean)).toHaveLength(1);
+      expect(uses[20]).toBe(true);
+    });
+
     it('refuses every assertion that fails a check, with the same generic 401, and audits the reason', async () => {
       const now = Math.floor(Date.now() / 1000);
       const stranger = await generateKeyPair('ES256');

@@ -183,6 +183,12 @@ describe('resource indicators (RFC 8707) and DPoP (RFC 9449) at the token endpoi
       expect(reply.body.error).toBe('invalid_dpop_proof');
     });
 
+    it('one proof sent on ten requests at once (one batch of the replay store): exactly one token', async () => {
+      const header = await proof();
+      const replies = await Promise.all(Array.from({ length: 10 }, () => postForm(tokenUrl, jwtClient(), { dpop: header })));
+      expect(replies.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(400)]);
+    });
+
     it('--require-dpop: no proof → 400 invalid_request; with one → a DPoP token', async () => {
       const auth = { authorization: basic(dpopOnly.id, dpopOnly.secret) };
       const refused = await postForm(tokenUrl, { grant_type: 'client_credentials' }, auth);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { batchWhileBusy, pgPoolOf } from '@playground/database';
 import type { DpopProofReplayRepository } from './dpop-proof-replay.repository.port';
 
 /** The token endpoint's spent DPoP proofs in Postgres, UNLOGGED table (adapter of DpopProofReplayRepository). */
@@ -8,13 +9,44 @@ import type { DpopProofReplayRepository } from './dpop-proof-replay.repository.p
 export class PostgresDpopProofReplayRepository implements DpopProofReplayRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async firstUse(key: Buffer, staleAt: number): Promise<boolean> {
-    // The primary key decides, atomically across instances; the table is UNLOGGED (no WAL flush).
-    const rows: unknown[] = await this.db.query(
-      `INSERT INTO dpop_proofs (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING expires_at`,
-      [key, staleAt],
-    );
-    return rows.length === 1;
+  /**
+   * Concurrent proofs are recorded in one statement (ADR 0012): one round trip for many token
+   * requests instead of one each.
+   */
+  private readonly uses = batchWhileBusy<{ key: Buffer; staleAt: number }, boolean>((batch) => this.firstUseBatch(batch), {
+    name: 'auth-server.dpop-proofs.firstUse',
+    maxBatchSize: 200,
+    maxInFlight: 2,
+  });
+
+  firstUse(key: Buffer, staleAt: number): Promise<boolean> {
+    return this.uses.load({ key, staleAt });
+  }
+
+  /**
+   * The primary key decides, atomically across instances; the table is UNLOGGED (no WAL flush).
+   * The same key twice in one batch is one row: the first caller may have it, the others are
+   * replays.
+   */
+  private async firstUseBatch(batch: ReadonlyArray<{ key: Buffer; staleAt: number }>): Promise<boolean[]> {
+    const firstOf = new Map<string, number>();
+    batch.forEach(({ key }, i) => {
+      const hex = key.toString('hex');
+      if (!firstOf.has(hex)) firstOf.set(hex, i);
+    });
+    const unique = [...firstOf.values()].map((i) => batch[i] as { key: Buffer; staleAt: number });
+    const { rows } = await pgPoolOf(this.db).query<{ jti_hash: Buffer }>({
+      name: 'auth_server_first_use_dpop_proofs',
+      text: `INSERT INTO dpop_proofs (jti_hash, expires_at)
+             SELECT * FROM unnest($1::bytea[], $2::bigint[])
+             ON CONFLICT DO NOTHING RETURNING jti_hash`,
+      values: [unique.map((u) => u.key), unique.map((u) => u.staleAt)],
+    });
+    const recorded = new Set(rows.map((row) => row.jti_hash.toString('hex')));
+    return batch.map(({ key }, i) => {
+      const hex = key.toString('hex');
+      return firstOf.get(hex) === i && recorded.has(hex);
+    });
   }
 
   async purgeStale(now: number): Promise<void> {
