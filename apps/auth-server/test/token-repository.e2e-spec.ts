@@ -7,6 +7,8 @@ import { AUTH_SERVER_ENTITIES } from '../src/app/persistence/entities';
 import { AUTH_SERVER_MIGRATIONS } from '../src/app/persistence/migrations';
 import { AUTH_SERVER_SCHEMA } from '../src/app/persistence/persistence';
 import { TypeOrmTokenRepository } from '../src/app/tokens/token.repository';
+import { TypeOrmClientRepository } from '../src/app/clients/client.repository';
+import { ClientEntity } from '../src/app/persistence/entities';
 import type { NewTokenRecord } from '../src/app/tokens/token.repository.port';
 import { createTestDatabase, type TestDatabase } from './support/auth-server';
 import { startTcpCut, type TcpCut } from './support/tcp-cut';
@@ -203,5 +205,20 @@ describe('TypeOrmTokenRepository (batched, on PostgreSQL)', () => {
       // Back: the next batch commits.
       expect(await cutTokens.insertIssued(opaque('cut'), confirm('cut'), {})).toBe(true);
     });
+  });
+  it('client reads for authentication: concurrent ones share one statement, each caller gets its own client', async () => {
+    await addClient('batch-read-a');
+    await addClient('batch-read-b', { enabled: false });
+    const repository = dataSource.getRepository(ClientEntity);
+    const findBy = jest.spyOn(repository, 'findBy');
+    const clients = new TypeOrmClientRepository(repository);
+    const [a, b, unknown, again] = await Promise.all(
+      ['batch-read-a', 'batch-read-b', 'batch-read-nobody', 'batch-read-a'].map((id) => clients.findWithSecretHash(id)),
+    );
+    expect(findBy).toHaveBeenCalledTimes(1);
+    expect([a?.client.clientId, a?.client.enabled, a?.secretHash]).toEqual(['batch-read-a', true, 'x']);
+    expect([b?.client.clientId, b?.client.enabled]).toEqual(['batch-read-b', false]);
+    expect(unknown).toBeUndefined();
+    expect(again?.client).toEqual(a?.client);
   });
 });
