@@ -155,6 +155,32 @@ async function main() {
     const rows = [];
     const tokenReferences = {};
     const run = (spec) => measure({ ...load, ...spec });
+    /** A row of ours in the table, beside its reference from the same run (and its target, if any). */
+    const compare = (row, reference, target) => rows.push({ ...row, reference, ratio: row.rps / reference.rps, target });
+
+    // The cases run against one instance and again against two behind a front (`prefix`), with
+    // the same references and targets.
+    const TOKEN_TARGETS = { opaque: 1.0, jwt: 1.2 };
+    const INTROSPECTION_TARGET = 1.1;
+    const RESOURCE_TARGET = 0.6;
+    const tokenCase = (prefix, tokenUrl, format) =>
+      run({
+        title: `${prefix}token endpoint (${format}, persisted)`,
+        url: tokenUrl,
+        method: 'POST',
+        headers: { ...form, authorization: basic(clients[format].id, clients[format].secret) },
+        body: tokenBody,
+      });
+    const introspectionCase = (prefix, introspectUrl, opaqueToken) =>
+      run({
+        title: `${prefix}introspection (opaque)`,
+        url: introspectUrl,
+        method: 'POST',
+        headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
+        body: `token=${opaqueToken}`,
+      });
+    const resourceCase = (prefix, what, countryUrl, token) =>
+      run({ title: `${prefix}GET country, ${what}`, url: countryUrl, headers: { authorization: `Bearer ${token}` } });
 
     // Token endpoint, client_secret_basic, per token format, against oidc-provider's in-memory endpoint.
     for (const format of ['opaque', 'jwt']) {
@@ -166,14 +192,7 @@ async function main() {
         body: tokenBody,
       });
       tokenReferences[format] = reference;
-      const ours = await run({
-        title: `token endpoint (${format}, persisted)`,
-        url: urls.token,
-        method: 'POST',
-        headers: { ...form, authorization: basic(clients[format].id, clients[format].secret) },
-        body: tokenBody,
-      });
-      rows.push({ ...ours, reference, ratio: ours.rps / reference.rps, target: format === 'jwt' ? 1.2 : 1.0 });
+      compare(await tokenCase('', urls.token, format), reference, TOKEN_TARGETS[format]);
     }
 
     // JWT issuance signed ES256 and EdDSA (client_secret_basic), against oidc-provider signing the same.
@@ -196,7 +215,7 @@ async function main() {
         headers: { ...form, authorization: basic(ours.id, ours.secret) },
         body: tokenBody,
       });
-      rows.push({ ...row, reference, ratio: row.rps / reference.rps, target: 1.2 });
+      compare(row, reference, TOKEN_TARGETS.jwt);
     }
 
     // The token endpoint with private_key_jwt (an ES256 assertion per request, each used once,
@@ -221,7 +240,7 @@ async function main() {
       requests: ourAssertions.requests,
     });
     if (peerAssertions.signedLate || ourAssertions.signedLate) throw new Error('the client assertion pool ran dry: raise its size');
-    rows.push({ ...pkjwtRow, reference: pkjwtReference, ratio: pkjwtRow.rps / pkjwtReference.rps, target: 1.0 });
+    compare(pkjwtRow, pkjwtReference, 1.0);
 
     // DPoP-bound token issuance (a proof per request, each used once, client_secret_basic, RS256
     // JWT with cnf.jkt), against oidc-provider binding its tokens the same way.
@@ -247,7 +266,7 @@ async function main() {
       requests: ourProofs.requests,
     });
     if (peerProofs.signedLate || ourProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
-    rows.push({ ...dpopRow, reference: dpopReference, ratio: dpopRow.rps / dpopReference.rps, target: 1.0 });
+    compare(dpopRow, dpopReference, 1.0);
 
     // Introspection of an opaque token, against oidc-provider's.
     const peerOpaque = await postForm(peerToken, basic('peer-opaque', 'peer-opaque-secret'), tokenBody);
@@ -260,28 +279,16 @@ async function main() {
     });
     const opaque = await postForm(urls.token, basic(clients.opaque.id, clients.opaque.secret), tokenBody);
     const jwt = await postForm(urls.token, basic(clients.jwt.id, clients.jwt.secret), tokenBody);
-    const ourIntro = await run({
-      title: 'introspection (opaque)',
-      url: urls.introspect,
-      method: 'POST',
-      headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
-      body: `token=${opaque.access_token}`,
-    });
-    rows.push({ ...ourIntro, reference: peerIntro, ratio: ourIntro.rps / peerIntro.rps, target: 1.1 });
+    compare(await introspectionCase('', urls.introspect, opaque.access_token), peerIntro, INTROSPECTION_TARGET);
 
     // The resource server, against a bare Fastify route returning the same JSON.
     const bareUrl = `http://127.0.0.1:${barePort}/ms-system/country/code/AUS`;
     await assertSameBody(urls.country, bareUrl, { authorization: `Bearer ${jwt.access_token}` });
     const bareRow = await run({ title: 'bare Fastify (same JSON)', url: bareUrl });
-    const resourceCases = [
-      { title: 'GET country, JWT (local verify)', url: urls.country, token: jwt.access_token, target: 0.6 },
-      { title: 'GET country, opaque (warm cache)', url: urls.country, token: opaque.access_token, target: 0.6 },
-      { title: 'GET country, opaque (no cache)', url: urls.countryNoCache, token: opaque.access_token },
-    ];
-    for (const c of resourceCases) {
-      const row = await run({ title: c.title, url: c.url, headers: { authorization: `Bearer ${c.token}` } });
-      rows.push({ ...row, reference: bareRow, ratio: row.rps / bareRow.rps, target: c.target });
-    }
+    const bearerJwtRow = await resourceCase('', 'JWT (local verify)', urls.country, jwt.access_token);
+    compare(bearerJwtRow, bareRow, RESOURCE_TARGET);
+    compare(await resourceCase('', 'opaque (warm cache)', urls.country, opaque.access_token), bareRow, RESOURCE_TARGET);
+    compare(await resourceCase('', 'opaque (no cache)', urls.countryNoCache, opaque.access_token), bareRow);
 
     // The resource server with a DPoP-bound JWT: token verifier, then the proof verifier (its jti
     // recorded in Postgres, as with several instances), against the same GET with a bearer JWT —
@@ -304,33 +311,18 @@ async function main() {
       requests: resourceProofs.requests,
     });
     if (resourceProofs.signedLate) throw new Error('the DPoP proof pool ran dry: raise its size');
-    const bearerJwtRow = rows.find((row) => row.title === 'GET country, JWT (local verify)');
-    rows.push({ ...dpopGet, reference: bearerJwtRow, ratio: dpopGet.rps / bearerJwtRow.rps });
+    compare(dpopGet, bearerJwtRow);
     // Two instances of auth-server and ms-system behind a round-robin front: the same
     // cases, the same references. On 2 cores the replicas and the front share the CPUs the single
     // instance had to itself: this shows what coherence and the extra hop cost, not more capacity.
     const two = await playground.startTwoInstances();
+    const front = '×2 behind front: ';
     for (const format of ['opaque', 'jwt']) {
-      const reference = tokenReferences[format];
-      const ours = await run({
-        title: `×2 behind front: token endpoint (${format}, persisted)`,
-        url: two.token,
-        method: 'POST',
-        headers: { ...form, authorization: basic(clients[format].id, clients[format].secret) },
-        body: tokenBody,
-      });
-      rows.push({ ...ours, reference, ratio: ours.rps / reference.rps, target: format === 'jwt' ? 1.2 : 1.0 });
+      compare(await tokenCase(front, two.token, format), tokenReferences[format], TOKEN_TARGETS[format]);
     }
     const twoOpaque = await postForm(two.token, basic(clients.opaque.id, clients.opaque.secret), tokenBody);
     const twoJwt = await postForm(two.token, basic(clients.jwt.id, clients.jwt.secret), tokenBody);
-    const twoIntro = await run({
-      title: '×2 behind front: introspection (opaque)',
-      url: two.introspect,
-      method: 'POST',
-      headers: { ...form, authorization: basic(clients.introspector.id, clients.introspector.secret) },
-      body: `token=${twoOpaque.access_token}`,
-    });
-    rows.push({ ...twoIntro, reference: peerIntro, ratio: twoIntro.rps / peerIntro.rps, target: 1.1 });
+    compare(await introspectionCase(front, two.introspect, twoOpaque.access_token), peerIntro, INTROSPECTION_TARGET);
     // The front's own ceiling: bare Fastify behind the same kind of front (its own process).
     const bareFrontPort = await freePort();
     stops.push(
@@ -346,15 +338,10 @@ async function main() {
       title: '×2 behind front: bare Fastify behind the front (ceiling)',
       url: `http://127.0.0.1:${bareFrontPort}/ms-system/country/code/AUS`,
     });
-    rows.push({ ...bareBehindFront, reference: bareRow, ratio: bareBehindFront.rps / bareRow.rps });
+    compare(bareBehindFront, bareRow);
     await assertSameBody(two.country, bareUrl, { authorization: `Bearer ${twoJwt.access_token}` });
-    for (const c of [
-      { title: '×2 behind front: GET country, JWT (local verify)', token: twoJwt.access_token, target: 0.6 },
-      { title: '×2 behind front: GET country, opaque (warm cache)', token: twoOpaque.access_token, target: 0.6 },
-    ]) {
-      const row = await run({ title: c.title, url: two.country, headers: { authorization: `Bearer ${c.token}` } });
-      rows.push({ ...row, reference: bareRow, ratio: row.rps / bareRow.rps, target: c.target });
-    }
+    compare(await resourceCase(front, 'JWT (local verify)', two.country, twoJwt.access_token), bareRow, RESOURCE_TARGET);
+    compare(await resourceCase(front, 'opaque (warm cache)', two.country, twoOpaque.access_token), bareRow, RESOURCE_TARGET);
 
     log('one archival run of every country…');
     const archival = await playground.archivalRun();
