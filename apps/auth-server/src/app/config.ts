@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, trustProxySchema } from '@playground/http-kit';
+import { commaSeparatedSchema, loadConfig, trustProxySchema } from '@playground/http-kit';
 
 /** The dev-default secret of the seeded `archival-service` client (docs/contract.md). */
 export const DEV_ARCHIVAL_CLIENT_SECRET = 'archival-service-secret';
@@ -97,16 +97,7 @@ export const configSchema = z
      * Older key-encryption keys, comma-separated, still accepted for reading during a rotation
      * (`npm run clients -- rotate-key-encryption-key` re-seals every key under the current one).
      */
-    SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(aes256Key)),
+    SIGNING_KEY_ENCRYPTION_KEYS_PREVIOUS: commaSeparatedSchema.pipe(z.array(aes256Key)),
     /**
      * Lets a client's `jwks_uri` point at a loopback or private address (and use plain http).
      * Off by default: otherwise registering a client could make the server probe its own network.

@@ -14,6 +14,17 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   return result.data;
 }
 
+/** A comma-separated environment variable as its trimmed, non-empty entries (unset: none). */
+export const commaSeparatedSchema = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+
 /** A proxy-addr range name (loopback, private networks, link-local), as Fastify's `trustProxy` takes them. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function isProxyEntry(entry: string): boolean {
@@ -33,15 +44,7 @@ function isProxyEntry(entry: string): boolean {
  * clients, name it here. Never "trust everyone": a client could then forge both. Parses to the
  * list for Fastify's `trustProxy`, or false.
  */
-export const trustProxySchema = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
+export const trustProxySchema = commaSeparatedSchema
   .refine((entries) => entries.every(isProxyEntry), {
     message: 'expected addresses, CIDR ranges, loopback, uniquelocal or linklocal, comma-separated',
   })
