@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { batchWhileBusy, pgPoolOf } from '@playground/database';
+import { batchWhileBusy, firstOccurrences, pgPoolOf } from '@playground/database';
 import type { AssertionReplayRepository } from './assertion-replay.repository.port';
 
 /** How often, at most, a `use` also purges expired rows (the table stays ~ one 5-minute window). */
@@ -15,6 +15,9 @@ interface AssertionUse {
   /** Unix seconds. */
   now: number;
 }
+
+/** A jti is single-use per client. */
+const useId = ({ clientId, jti }: Pick<AssertionUse, 'clientId' | 'jti'>): string => `${clientId}\0${jti}`;
 
 /** The `client_assertion_jtis` table (Postgres adapter of AssertionReplayRepository). */
 @Injectable()
@@ -53,12 +56,7 @@ export class PostgresAssertionReplayRepository implements AssertionReplayReposit
    * replays. A named prepared statement: each connection plans it once.
    */
   private async useBatch(batch: readonly AssertionUse[]): Promise<boolean[]> {
-    const firstOf = new Map<string, number>();
-    batch.forEach((use, i) => {
-      const id = `${use.clientId}\0${use.jti}`;
-      if (!firstOf.has(id)) firstOf.set(id, i);
-    });
-    const unique = [...firstOf.values()].map((i) => batch[i] as AssertionUse);
+    const { unique, isFirst } = firstOccurrences(batch, useId);
     const { rows } = await pgPoolOf(this.db).query<{ client_id: string; jti: string }>({
       name: 'auth_server_use_assertion_jtis_v2',
       text: `INSERT INTO client_assertion_jtis (client_id, jti, expires_at)
@@ -73,11 +71,8 @@ export class PostgresAssertionReplayRepository implements AssertionReplayReposit
         Math.min(...unique.map((u) => u.now)),
       ],
     });
-    const recorded = new Set(rows.map((row) => `${row.client_id}\0${row.jti}`));
-    return batch.map((use, i) => {
-      const id = `${use.clientId}\0${use.jti}`;
-      return firstOf.get(id) === i && recorded.has(id);
-    });
+    const recorded = new Set(rows.map((row) => useId({ clientId: row.client_id, jti: row.jti })));
+    return batch.map((use, i) => isFirst[i] === true && recorded.has(useId(use)));
   }
 
   async purgeExpired(now = Math.floor(Date.now() / 1000)): Promise<number> {

@@ -93,10 +93,10 @@ export class SecretVerificationCache {
    */
   remember(clientId: string, secret: string, secretVersion: number, client?: RegisteredClient, untilMs?: number): void {
     const key = this.keyFor(clientId, secret);
-    const ttl = untilMs === undefined ? undefined : Math.max(1, Math.min(this.ttlMs, untilMs - Date.now()));
-    this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client }, ttl === undefined ? undefined : { ttl });
-    const knownFor = untilMs === undefined ? undefined : Math.max(1, Math.min(KNOWN_GOOD_TTL_MS, untilMs - Date.now()));
-    this.knownGood.set(key.toString('base64'), { clientId, key }, knownFor === undefined ? undefined : { ttl: knownFor });
+    // Each map's own TTL, or less when the secret is valid only until `untilMs`.
+    const until = (ttlMs: number) => (untilMs === undefined ? undefined : { ttl: Math.max(1, Math.min(ttlMs, untilMs - Date.now())) });
+    this.cache.set(key.toString('base64'), { clientId, secretVersion, key, client }, until(this.ttlMs));
+    this.knownGood.set(key.toString('base64'), { clientId, key }, until(KNOWN_GOOD_TTL_MS));
   }
 
   /**

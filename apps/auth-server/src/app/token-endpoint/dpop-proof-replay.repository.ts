@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { batchWhileBusy, pgPoolOf } from '@playground/database';
+import { batchWhileBusy, firstOccurrences, pgPoolOf } from '@playground/database';
 import type { DpopProofReplayRepository } from './dpop-proof-replay.repository.port';
 
 /** The token endpoint's spent DPoP proofs in Postgres, UNLOGGED table (adapter of DpopProofReplayRepository). */
@@ -29,12 +29,7 @@ export class PostgresDpopProofReplayRepository implements DpopProofReplayReposit
    * replays.
    */
   private async firstUseBatch(batch: ReadonlyArray<{ key: Buffer; staleAt: number }>): Promise<boolean[]> {
-    const firstOf = new Map<string, number>();
-    batch.forEach(({ key }, i) => {
-      const hex = key.toString('hex');
-      if (!firstOf.has(hex)) firstOf.set(hex, i);
-    });
-    const unique = [...firstOf.values()].map((i) => batch[i] as { key: Buffer; staleAt: number });
+    const { unique, isFirst } = firstOccurrences(batch, ({ key }) => key.toString('hex'));
     const { rows } = await pgPoolOf(this.db).query<{ jti_hash: Buffer }>({
       name: 'auth_server_first_use_dpop_proofs',
       text: `INSERT INTO dpop_proofs (jti_hash, expires_at)
@@ -43,10 +38,7 @@ export class PostgresDpopProofReplayRepository implements DpopProofReplayReposit
       values: [unique.map((u) => u.key), unique.map((u) => u.staleAt)],
     });
     const recorded = new Set(rows.map((row) => row.jti_hash.toString('hex')));
-    return batch.map(({ key }, i) => {
-      const hex = key.toString('hex');
-      return firstOf.get(hex) === i && recorded.has(hex);
-    });
+    return batch.map(({ key }, i) => isFirst[i] === true && recorded.has(key.toString('hex')));
   }
 
   async purgeStale(now: number): Promise<void> {

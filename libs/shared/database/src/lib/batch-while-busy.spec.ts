@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { batchWhileBusy } from './batch-while-busy';
+import { batchWhileBusy, firstOccurrences } from './batch-while-busy';
 
 /** A batch function whose batches end when the test says so. */
 function controlledBackEnd() {
@@ -102,5 +102,15 @@ describe('batchWhileBusy', () => {
     backEnd.batches[1].end();
     await Promise.all([second, third]);
     expect(seen).toEqual(['request A', 'request B']);
+  });
+});
+
+describe('firstOccurrences', () => {
+  it('keeps the first key of each id, in order, and marks the repeats', () => {
+    const keys = [{ jti: 'a' }, { jti: 'b' }, { jti: 'a' }, { jti: 'c' }, { jti: 'b' }];
+    const { unique, isFirst } = firstOccurrences(keys, (key) => key.jti);
+    expect(unique).toEqual([keys[0], keys[1], keys[3]]);
+    expect(unique[0]).toBe(keys[0]);
+    expect(isFirst).toEqual([true, true, false, true, false]);
   });
 });

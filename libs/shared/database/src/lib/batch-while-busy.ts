@@ -75,3 +75,20 @@ export function batchWhileBusy<K, V>(
     },
   );
 }
+
+/**
+ * For batches of single-use values (an assertion's `jti`, a DPoP proof): the keys without repeats
+ * (the same `idOf`), in order, and for every key of the batch whether it is the first of its id.
+ * A statement must not write one row twice (Postgres refuses `ON CONFLICT DO UPDATE` on a row it
+ * already touched), and a repeat within one batch is a replay of the first.
+ */
+export function firstOccurrences<K>(keys: readonly K[], idOf: (key: K) => string): { unique: K[]; isFirst: boolean[] } {
+  const seen = new Set<string>();
+  const isFirst = keys.map((key) => {
+    const id = idOf(key);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { unique: keys.filter((_, i) => isFirst[i]), isFirst };
+}
